@@ -1,0 +1,5 @@
+"""`python -m oas2gw`."""
+
+from oas2gw.cli import main
+
+main()

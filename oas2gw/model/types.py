@@ -1,0 +1,261 @@
+"""The API Gateway model: what a REST API holds, independent of where it was read from.
+
+Field aliases own the spellings. Each field's `alias` is its key in the OpenAPI extension
+(`httpMethod`); `api_name()` gives the botocore parameter (`integrationHttpMethod`) and
+`cli_option()` the `aws` CLI flag (`--integration-http-method`). Nothing else spells them.
+
+String fields may hold an unresolved CloudFormation intrinsic (`{"Fn::Sub": ...}`); the rules
+report those where a literal is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.fields import FieldInfo
+
+#: A string, or a CloudFormation intrinsic function kept as its JSON form.
+Intrinsic = dict[str, Any]
+Text = Union[str, Intrinsic]
+
+HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "ANY")
+INTEGRATION_TYPES = ("HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY")
+CONNECTION_TYPES = ("INTERNET", "VPC_LINK")
+PASSTHROUGH_BEHAVIORS = ("WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER")
+CONTENT_HANDLINGS = ("CONVERT_TO_BINARY", "CONVERT_TO_TEXT")
+RESPONSE_TRANSFER_MODES = ("BUFFERED", "STREAM")
+AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+
+
+def _upper(value: Any) -> Any:
+    """API Gateway accepts enum values in any case; we keep them upper case."""
+    return value.upper() if isinstance(value, str) else value
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, populate_by_name=True, extra="forbid", validate_default=False
+    )
+
+
+def api(name: str) -> Any:
+    """Field metadata: the botocore parameter name where it differs from the alias."""
+    return {"api": name}
+
+
+class TlsConfig(Frozen):
+    insecure_skip_verification: bool | None = Field(None, alias="insecureSkipVerification")
+
+
+class IntegrationResponse(Frozen):
+    """One `put-integration-response`; `selection_pattern` None is the `default` key."""
+
+    status_code: str = Field(alias="statusCode")
+    selection_pattern: str | None = Field(None, alias="selectionPattern")
+    response_parameters: dict[str, Text] = Field(default_factory=dict, alias="responseParameters")
+    response_templates: dict[str, Text] = Field(default_factory=dict, alias="responseTemplates")
+    content_handling: str | None = Field(None, alias="contentHandling")
+    #: extension keys the model does not know, kept verbatim
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    pointer: str = Field("", exclude=True)
+
+    _norm = field_validator("content_handling", mode="before")(lambda v: _upper(v))
+
+    @field_validator("status_code", mode="before")
+    @classmethod
+    def _status_as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+class Integration(Frozen):
+    """Every member of botocore's PutIntegration input, plus the integration responses."""
+
+    type: str
+    http_method: str | None = Field(
+        None, alias="httpMethod", json_schema_extra=api("integrationHttpMethod")
+    )
+    uri: Text | None = None
+    connection_type: str | None = Field(None, alias="connectionType")
+    connection_id: Text | None = Field(None, alias="connectionId")
+    credentials: Text | None = None
+    request_parameters: dict[str, Text] = Field(default_factory=dict, alias="requestParameters")
+    request_templates: dict[str, Text] = Field(default_factory=dict, alias="requestTemplates")
+    passthrough_behavior: str | None = Field(None, alias="passthroughBehavior")
+    cache_namespace: Text | None = Field(None, alias="cacheNamespace")
+    cache_key_parameters: tuple[str, ...] = Field((), alias="cacheKeyParameters")
+    content_handling: str | None = Field(None, alias="contentHandling")
+    timeout_in_millis: int | None = Field(None, alias="timeoutInMillis")
+    tls_config: TlsConfig | None = Field(None, alias="tlsConfig")
+    response_transfer_mode: str | None = Field(None, alias="responseTransferMode")
+    integration_target: Text | None = Field(None, alias="integrationTarget")
+    responses: tuple[IntegrationResponse, ...] = ()
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    pointer: str = Field("", exclude=True)
+
+    _norm = field_validator(
+        "type",
+        "http_method",
+        "connection_type",
+        "passthrough_behavior",
+        "content_handling",
+        "response_transfer_mode",
+        mode="before",
+    )(lambda v: _upper(v))
+
+
+class MethodResponse(Frozen):
+    """One `put-method-response`: header names map to their `required` flag."""
+
+    status_code: str = Field(alias="statusCode")
+    #: `method.response.header.X-Foo` -> required
+    response_parameters: dict[str, bool] = Field(default_factory=dict, alias="responseParameters")
+    #: content type -> model name
+    response_models: dict[str, str] = Field(default_factory=dict, alias="responseModels")
+    pointer: str = Field("", exclude=True)
+
+
+class Method(Frozen):
+    http_method: str = Field(alias="httpMethod")
+    authorization_type: str = Field("NONE", alias="authorizationType")
+    #: the authorizer's name; the plan looks up its id
+    authorizer: str | None = Field(None, alias="authorizer", json_schema_extra=api("authorizerId"))
+    authorization_scopes: tuple[str, ...] = Field((), alias="authorizationScopes")
+    api_key_required: bool = Field(False, alias="apiKeyRequired")
+    operation_name: str | None = Field(None, alias="operationName")
+    #: `method.request.querystring.q` -> required
+    request_parameters: dict[str, bool] = Field(default_factory=dict, alias="requestParameters")
+    #: content type -> model name
+    request_models: dict[str, str] = Field(default_factory=dict, alias="requestModels")
+    #: the request validator's name; the plan looks up its id
+    request_validator: str | None = Field(
+        None, alias="requestValidator", json_schema_extra=api("requestValidatorId")
+    )
+    responses: tuple[MethodResponse, ...] = ()
+    integration: Integration | None = None
+    pointer: str = Field("", exclude=True)
+
+    _norm = field_validator("http_method", "authorization_type", mode="before")(
+        lambda v: _upper(v)
+    )
+
+
+class Resource(Frozen):
+    """A path and its methods. Parents are implied by the path; the plan creates them."""
+
+    path: str
+    methods: tuple[Method, ...] = ()
+    pointer: str = Field("", exclude=True)
+
+
+class RequestValidator(Frozen):
+    name: str
+    validate_request_body: bool = Field(False, alias="validateRequestBody")
+    validate_request_parameters: bool = Field(False, alias="validateRequestParameters")
+
+
+class Authorizer(Frozen):
+    """A custom or Cognito authorizer, from a security scheme's `x-amazon-apigateway-authorizer`."""
+
+    name: str
+    type: str  # TOKEN | REQUEST | COGNITO_USER_POOLS
+    authorizer_uri: Text | None = Field(None, alias="authorizerUri")
+    authorizer_credentials: Text | None = Field(None, alias="authorizerCredentials")
+    identity_source: str | None = Field(None, alias="identitySource")
+    identity_validation_expression: str | None = Field(
+        None, alias="identityValidationExpression"
+    )
+    authorizer_result_ttl_in_seconds: int | None = Field(
+        None, alias="authorizerResultTtlInSeconds"
+    )
+    provider_arns: tuple[Text, ...] = Field((), alias="providerARNs")
+    auth_type: str | None = Field(None, alias="authType")
+    pointer: str = Field("", exclude=True)
+
+    _norm = field_validator("type", mode="before")(lambda v: _upper(v))
+
+
+class GatewayResponse(Frozen):
+    response_type: str = Field(alias="responseType")
+    status_code: str | None = Field(None, alias="statusCode")
+    response_parameters: dict[str, Text] = Field(default_factory=dict, alias="responseParameters")
+    response_templates: dict[str, Text] = Field(default_factory=dict, alias="responseTemplates")
+
+    @field_validator("status_code", mode="before")
+    @classmethod
+    def _status_as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+class ApiModel(Frozen):
+    """A REST API: its settings, its shared definitions and its resources in document order."""
+
+    name: str | None = None
+    description: str | None = None
+    version: str | None = None
+    #: the OpenAPI version the model was read from ("2.0", "3.0.3", ...), or None from AWS
+    openapi_version: str | None = Field(None, exclude=True)
+    binary_media_types: tuple[str, ...] = Field((), alias="binaryMediaTypes")
+    api_key_source: str | None = Field(None, alias="apiKeySource")
+    minimum_compression_size: int | None = Field(None, alias="minimumCompressionSize")
+    endpoint_configuration: dict[str, Any] | None = Field(None, alias="endpointConfiguration")
+    policy: Any = None
+    disable_execute_api_endpoint: bool | None = Field(None, alias="disableExecuteApiEndpoint")
+    #: name of the validator that applies where a method names none
+    default_request_validator: str | None = Field(None, alias="defaultRequestValidator")
+    request_validators: tuple[RequestValidator, ...] = Field((), alias="requestValidators")
+    authorizers: tuple[Authorizer, ...] = ()
+    gateway_responses: tuple[GatewayResponse, ...] = Field((), alias="gatewayResponses")
+    #: model name -> JSON schema (API Gateway models, from definitions / components.schemas)
+    models: dict[str, Any] = Field(default_factory=dict)
+    documentation: Any = None
+    resources: tuple[Resource, ...] = ()
+    #: root extension keys the model does not know, kept verbatim
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    _norm = field_validator("api_key_source", mode="before")(lambda v: _upper(v))
+
+    def iter_methods(self) -> list[tuple[Resource, Method]]:
+        return [(r, m) for r in self.resources for m in r.methods]
+
+    @property
+    def integration_count(self) -> int:
+        return sum(1 for _, m in self.iter_methods() if m.integration is not None)
+
+
+# --- spellings -------------------------------------------------------------------------------
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def api_name(model: type[BaseModel], field: str) -> str:
+    """The botocore parameter name of a model field."""
+    info: FieldInfo = model.model_fields[field]
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and "api" in extra:
+        return str(extra["api"])
+    return info.alias or field
+
+
+def extension_name(model: type[BaseModel], field: str) -> str:
+    """The key of a model field in the OpenAPI extension."""
+    info = model.model_fields[field]
+    return info.alias or field
+
+
+def cli_option(api_parameter: str) -> str:
+    """`integrationHttpMethod` -> `--integration-http-method`, as the aws CLI spells it."""
+    special = {"providerARNs": "--provider-arns"}
+    if api_parameter in special:
+        return special[api_parameter]
+    return "--" + _CAMEL.sub("-", api_parameter).lower()
+
+
+#: PutIntegration members that the Integration model carries (botocore names).
+def integration_api_members() -> set[str]:
+    return {api_name(Integration, f) for f in Integration.model_fields} - {
+        "responses",
+        "extensions",
+        "pointer",
+    }

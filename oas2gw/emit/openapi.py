@@ -1,0 +1,427 @@
+"""`ApiModel` -> OpenAPI 3.0 or Swagger 2.0 tree -> YAML or JSON text.
+
+The tree is exactly what `oas2gw.model.build.build_model` reads back into the same model: every
+field the model holds has one place in the document, and nothing else is invented. Output is
+deterministic (model order, fixed key order) and ends in a newline. YAML quotes every string
+that a YAML 1.1 or 1.2 reader could take for something else (`504e31`, `on`, `0755`, `2024-01-01`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import orjson
+import yaml
+
+from oas2gw.diagnostics import Diagnostic, join_pointer, warning
+from oas2gw.model.types import (
+    ApiModel,
+    Authorizer,
+    GatewayResponse,
+    Integration,
+    IntegrationResponse,
+    Method,
+    MethodResponse,
+    RequestValidator,
+)
+
+X = "x-amazon-apigateway-"
+OasVersion = Literal["3.0", "2.0"]
+TextFormat = Literal["yaml", "json"]
+
+#: written as `openapi:` for 3.0 output
+OPENAPI_3_VERSION = "3.0.1"
+#: security scheme names the export invents for AWS_IAM and API keys
+SIGV4_SCHEME = "sigv4"
+API_KEY_SCHEME = "api_key"
+#: the models API Gateway keeps its schema references in, however they were written
+_AWS_MODEL_REF = re.compile(r"^https://apigateway\.amazonaws\.com/restapis/[^/]+/models/(.+)$")
+_PARAM = re.compile(r"^method\.request\.(path|querystring|header)\.(.+)$")
+_PARAM_IN = {"path": "path", "querystring": "query", "header": "header"}
+_HEADER = "method.response.header."
+
+
+def build_openapi(
+    model: ApiModel, oas: OasVersion = "3.0"
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The OpenAPI tree of `model`, and a warning for each thing that version cannot hold."""
+    return _Emitter(model, oas).document()
+
+
+def render_text(tree: Any, fmt: TextFormat = "yaml") -> str:
+    """YAML (block style, ambiguous strings quoted) or two-space JSON, ending in a newline."""
+    if fmt == "json":
+        return orjson.dumps(tree, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    text: str = yaml.dump(
+        tree,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=2**31 - 1,
+    )
+    return text
+
+
+def emit_openapi(
+    model: ApiModel, oas: OasVersion = "3.0", fmt: TextFormat = "yaml"
+) -> tuple[str, list[Diagnostic]]:
+    tree, diags = build_openapi(model, oas)
+    return render_text(tree, fmt), diags
+
+
+def schema_ref(name: str, oas: OasVersion) -> str:
+    token = name.replace("~", "~0").replace("/", "~1")
+    return ("#/definitions/" if oas == "2.0" else "#/components/schemas/") + token
+
+
+def localize_refs(schema: Any, oas: OasVersion) -> Any:
+    """API Gateway's model URLs (`https://apigateway.amazonaws.com/restapis/ID/models/Pet`)
+    become document references."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                found = _AWS_MODEL_REF.match(value)
+                out[key] = schema_ref(found.group(1), oas) if found else value
+            else:
+                out[key] = localize_refs(value, oas)
+        return out
+    if isinstance(schema, list):
+        return [localize_refs(v, oas) for v in schema]
+    return schema
+
+
+def _dump(obj: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """A model's fields by alias, leaving out unset and empty values and `skip`."""
+    data = obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(skip))
+    return {k: v for k, v in data.items() if v not in ({}, [], ())}
+
+
+class _Emitter:
+    def __init__(self, model: ApiModel, oas: OasVersion) -> None:
+        self.model = model
+        self.oas = oas
+        self.diags: list[Diagnostic] = []
+        self.schemes: dict[str, dict[str, Any]] = {}
+
+    def document(self) -> tuple[dict[str, Any], list[Diagnostic]]:
+        m = self.model
+        doc: dict[str, Any] = (
+            {"swagger": "2.0"} if self.oas == "2.0" else {"openapi": OPENAPI_3_VERSION}
+        )
+        info: dict[str, Any] = {}
+        for key, value in (("title", m.name), ("description", m.description)):
+            if value is not None:
+                info[key] = value
+        if m.version is not None:
+            info["version"] = m.version
+        doc["info"] = info
+        for authorizer in m.authorizers:
+            self.schemes[authorizer.name] = self.authorizer_scheme(authorizer)
+        doc["paths"] = self.paths()
+        schemas = {name: localize_refs(s, self.oas) for name, s in m.models.items()}
+        if self.oas == "2.0":
+            if schemas:
+                doc["definitions"] = schemas
+            if self.schemes:
+                doc["securityDefinitions"] = self.schemes
+        else:
+            components: dict[str, Any] = {}
+            if schemas:
+                components["schemas"] = schemas
+            if self.schemes:
+                components["securitySchemes"] = self.schemes
+            if components:
+                doc["components"] = components
+        doc.update(self.root_extensions())
+        return doc, self.diags
+
+    # -- root ------------------------------------------------------------------------------
+
+    def root_extensions(self) -> dict[str, Any]:
+        m = self.model
+        out: dict[str, Any] = {}
+        if m.binary_media_types:
+            out[X + "binary-media-types"] = list(m.binary_media_types)
+        simple = (
+            ("api-key-source", m.api_key_source),
+            ("minimum-compression-size", m.minimum_compression_size),
+            ("endpoint-configuration", m.endpoint_configuration),
+            ("policy", m.policy),
+            ("disable-execute-api-endpoint", m.disable_execute_api_endpoint),
+            ("request-validator", m.default_request_validator),
+        )
+        for key, value in simple:
+            if value is not None:
+                out[X + key] = value
+        if m.request_validators:
+            out[X + "request-validators"] = {
+                v.name: self.validator(v) for v in m.request_validators
+            }
+        if m.gateway_responses:
+            out[X + "gateway-responses"] = {
+                g.response_type: self.gateway_response(g) for g in m.gateway_responses
+            }
+        if m.documentation is not None:
+            out[X + "documentation"] = m.documentation
+        for key, value in m.extensions.items():
+            out.setdefault(key, value)
+        return out
+
+    @staticmethod
+    def validator(v: RequestValidator) -> dict[str, Any]:
+        return {
+            "validateRequestBody": v.validate_request_body,
+            "validateRequestParameters": v.validate_request_parameters,
+        }
+
+    @staticmethod
+    def gateway_response(g: GatewayResponse) -> dict[str, Any]:
+        return _dump(g, skip=("response_type",))
+
+    def authorizer_scheme(self, a: Authorizer) -> dict[str, Any]:
+        source = a.identity_source if isinstance(a.identity_source, str) else ""
+        header = (
+            source[len("method.request.header.") :]
+            if source.startswith("method.request.header.") and "," not in source
+            else "Unused"
+        )
+        body = _dump(a, skip=("name", "auth_type", "pointer"))
+        body["type"] = a.type.lower()
+        for key, value in a.extensions.items():
+            body.setdefault(key, value)
+        scheme: dict[str, Any] = {"type": "apiKey", "name": header, "in": "header"}
+        if a.auth_type is not None:
+            scheme[X + "authtype"] = a.auth_type
+        scheme[X + "authorizer"] = body
+        return scheme
+
+    # -- paths -----------------------------------------------------------------------------
+
+    def paths(self) -> dict[str, Any]:
+        paths: dict[str, Any] = {}
+        for resource in self.model.resources:
+            item: dict[str, Any] = {}
+            for method in resource.methods:
+                ptr = join_pointer("/paths", resource.path, _method_key(method.http_method))
+                item[_method_key(method.http_method)] = self.operation(method, ptr)
+            paths[resource.path] = item
+        return paths
+
+    def operation(self, method: Method, ptr: str) -> dict[str, Any]:
+        op: dict[str, Any] = {}
+        if method.operation_name is not None:
+            op["operationId"] = method.operation_name
+        parameters = self.parameters(method, ptr)
+        if self.oas == "2.0":
+            consumes, body = self.body_parameter(method, ptr)
+            if consumes:
+                op["consumes"] = consumes
+            if body is not None:
+                parameters.append(body)
+            produces = sorted({ct for r in method.responses for ct in r.response_models})
+            if produces:
+                op["produces"] = produces
+        if parameters:
+            op["parameters"] = parameters
+        if self.oas != "2.0" and method.request_models:
+            op["requestBody"] = {
+                "content": {
+                    ct: {"schema": {"$ref": schema_ref(name, self.oas)}}
+                    for ct, name in method.request_models.items()
+                },
+                "required": True,
+            }
+        op["responses"] = {
+            r.status_code: self.method_response(r, method, ptr) for r in method.responses
+        }
+        security = self.security(method, ptr)
+        if security:
+            op["security"] = [security]
+        if method.request_validator is not None:
+            op[X + "request-validator"] = method.request_validator
+        if method.integration is not None:
+            op[X + "integration"] = self.integration(method.integration)
+        return op
+
+    def parameters(self, method: Method, ptr: str) -> list[dict[str, Any]]:
+        out = []
+        for key, required in method.request_parameters.items():
+            found = _PARAM.match(key)
+            if found is None:
+                self.diags.append(
+                    warning(
+                        "W402",
+                        f"request parameter {key!r} has no OpenAPI form and is left out",
+                        ptr,
+                    )
+                )
+                continue
+            where, name = found.groups()
+            param: dict[str, Any] = {"name": name, "in": _PARAM_IN[where], "required": required}
+            if self.oas == "2.0":
+                param["type"] = "string"
+            else:
+                param["schema"] = {"type": "string"}
+            out.append(param)
+        return out
+
+    def body_parameter(self, method: Method, ptr: str) -> tuple[list[str], dict[str, Any] | None]:
+        """Swagger 2.0 has one body schema per operation, applied to every `consumes` type."""
+        if not method.request_models:
+            return [], None
+        names = list(dict.fromkeys(method.request_models.values()))
+        if len(names) > 1:
+            self.diags.append(
+                warning(
+                    "W401",
+                    f"Swagger 2.0 holds one request body model; {names[0]!r} is written for "
+                    f"every content type, {names[1:]!r} are left out (use --oas 3.0)",
+                    ptr,
+                )
+            )
+        return list(method.request_models), {
+            "in": "body",
+            "name": names[0],
+            "required": True,
+            "schema": {"$ref": schema_ref(names[0], self.oas)},
+        }
+
+    def method_response(self, r: MethodResponse, method: Method, ptr: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"description": f"{r.status_code} response"}
+        headers: dict[str, Any] = {}
+        for key, required in r.response_parameters.items():
+            if not key.startswith(_HEADER):
+                self.diags.append(
+                    warning(
+                        "W402",
+                        f"response parameter {key!r} has no OpenAPI form and is left out",
+                        join_pointer(ptr, "responses", r.status_code),
+                    )
+                )
+                continue
+            header: dict[str, Any] = (
+                {"type": "string"} if self.oas == "2.0" else {"schema": {"type": "string"}}
+            )
+            if required:
+                header["required"] = True
+            headers[key[len(_HEADER) :]] = header
+        if r.response_models:
+            if self.oas == "2.0":
+                names = list(dict.fromkeys(r.response_models.values()))
+                produces = {ct for x in method.responses for ct in x.response_models}
+                if len(names) > 1 or produces != set(r.response_models):
+                    self.diags.append(
+                        warning(
+                            "W401",
+                            f"Swagger 2.0 holds one response model for every `produces` type; "
+                            f"{names[0]!r} is written (use --oas 3.0)",
+                            join_pointer(ptr, "responses", r.status_code),
+                        )
+                    )
+                out["schema"] = {"$ref": schema_ref(names[0], self.oas)}
+            else:
+                out["content"] = {
+                    ct: {"schema": {"$ref": schema_ref(name, self.oas)}}
+                    for ct, name in r.response_models.items()
+                }
+        if headers:
+            out["headers"] = headers
+        return out
+
+    def security(self, method: Method, ptr: str) -> dict[str, list[str]]:
+        requirement: dict[str, list[str]] = {}
+        kind = method.authorization_type
+        if kind == "AWS_IAM":
+            self.schemes.setdefault(
+                SIGV4_SCHEME,
+                {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    X + "authtype": "awsSigv4",
+                },
+            )
+            requirement[SIGV4_SCHEME] = []
+        elif kind in ("CUSTOM", "COGNITO_USER_POOLS"):
+            if method.authorizer is None or method.authorizer not in self.schemes:
+                self.diags.append(
+                    warning(
+                        "W403",
+                        f"{kind} method names authorizer {method.authorizer!r}, which the API "
+                        "does not hold; its security is left out",
+                        ptr,
+                    )
+                )
+            else:
+                requirement[method.authorizer] = list(method.authorization_scopes)
+        if method.api_key_required:
+            self.schemes.setdefault(
+                API_KEY_SCHEME, {"type": "apiKey", "name": "x-api-key", "in": "header"}
+            )
+            requirement[API_KEY_SCHEME] = []
+        return requirement
+
+    @staticmethod
+    def integration(integration: Integration) -> dict[str, Any]:
+        out = _dump(integration, skip=("responses",))
+        responses: dict[str, Any] = {}
+        for r in integration.responses:
+            key = "default" if r.selection_pattern is None else r.selection_pattern
+            responses[key] = _integration_response(r)
+        if responses:
+            out["responses"] = responses
+        for key, value in integration.extensions.items():
+            out.setdefault(key, value)
+        return out
+
+
+def _integration_response(r: IntegrationResponse) -> dict[str, Any]:
+    out = _dump(r, skip=("selection_pattern",))
+    for key, value in r.extensions.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _method_key(http_method: str) -> str:
+    return X + "any-method" if http_method == "ANY" else http_method.lower()
+
+
+# -- YAML ----------------------------------------------------------------------------------
+
+#: plain scalars that YAML 1.2's core schema (ruamel, most other tools) reads as non-strings;
+#: PyYAML's own resolver already covers YAML 1.1's longer list (`on`, `0755`, `1_000`, dates)
+_YAML12_NON_STRING = re.compile(
+    r"""^(?:
+        null|Null|NULL|~|true|True|TRUE|false|False|FALSE
+      | [-+]?[0-9]+
+      | 0o[0-7]+ | 0x[0-9a-fA-F]+
+      | [-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+      | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    )$""",
+    re.X,
+)
+_YAML11 = yaml.resolver.Resolver()
+
+
+class _Dumper(yaml.CSafeDumper):
+    """libyaml's emitter with strings quoted where any YAML version would misread them."""
+
+
+def _yaml11_tag(value: str) -> str:
+    tag: str = _YAML11.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
+    if "\n" in value and value.strip():
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if _YAML12_NON_STRING.match(value) or _yaml11_tag(value) != "tag:yaml.org,2002:str":
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _represent_str)

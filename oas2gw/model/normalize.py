@@ -1,0 +1,193 @@
+"""The one normalisation that export, the round trips and diff share.
+
+API Gateway fills in values on read-back that a document rarely writes (timeout 29000, the
+resource id as cache namespace, INTERNET, WHEN_NO_MATCH), spells "no selection pattern" in more
+than one way and returns empty templates as null. Two models that API Gateway would treat the
+same must compare equal after `normalize`, whichever side they came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from oas2gw.model.types import (
+    HTTP_METHODS,
+    ApiModel,
+    Integration,
+    IntegrationResponse,
+    Method,
+)
+
+#: Integration fields whose value API Gateway reports when none was given.
+INTEGRATION_DEFAULTS: dict[str, Any] = {
+    "timeout_in_millis": 29000,
+    "connection_type": "INTERNET",
+    "passthrough_behavior": "WHEN_NO_MATCH",
+}
+
+#: The models `create-rest-api` makes in every API; exported only when a method uses them.
+DEFAULT_MODELS: dict[str, dict[str, Any]] = {
+    "Empty": {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "Empty Schema",
+        "type": "object",
+    },
+    "Error": {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "Error Schema",
+        "type": "object",
+        "properties": {"message": {"type": "string"}},
+    },
+}
+
+_METHOD_ORDER = {name: i for i, name in enumerate(HTTP_METHODS)}
+
+
+def method_order(http_method: str) -> tuple[int, str]:
+    """GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, ANY: the fixed order of an export."""
+    return (_METHOD_ORDER.get(http_method, len(_METHOD_ORDER)), http_method)
+
+
+def status_order(status_code: str) -> tuple[int, str]:
+    """Numeric status codes in numeric order, anything else (`default`, `2XX`) after them."""
+    return (int(status_code), "") if status_code.isdigit() else (1000, status_code)
+
+
+def drop_integration_defaults(
+    integration: Integration, resource_id: str | None = None
+) -> Integration:
+    """Leave out what API Gateway reports for an integration that did not set it."""
+    changes: dict[str, Any] = {
+        name: None
+        for name, default in INTEGRATION_DEFAULTS.items()
+        if getattr(integration, name) == default
+    }
+    if resource_id is not None and integration.cache_namespace == resource_id:
+        changes["cache_namespace"] = None
+    return integration.model_copy(update=changes) if changes else integration
+
+
+def _templates(templates: Mapping[str, Any]) -> dict[str, Any]:
+    """API Gateway returns an empty template as null."""
+    return {k: ("" if v is None else v) for k, v in templates.items()}
+
+
+def normalize_integration_response(response: IntegrationResponse) -> IntegrationResponse:
+    updates: dict[str, Any] = {"response_templates": _templates(response.response_templates)}
+    if response.selection_pattern == "":
+        updates["selection_pattern"] = None
+    return response.model_copy(update=updates)
+
+
+def normalize_integration(
+    integration: Integration, *, keep_defaults: bool = False, resource_id: str | None = None
+) -> Integration:
+    responses = sorted(
+        (normalize_integration_response(r) for r in integration.responses),
+        key=lambda r: status_order(r.status_code),
+    )
+    updated = integration.model_copy(
+        update={
+            "responses": tuple(responses),
+            "request_templates": _templates(integration.request_templates),
+        }
+    )
+    return updated if keep_defaults else drop_integration_defaults(updated, resource_id)
+
+
+def normalize_method(
+    method: Method, *, keep_defaults: bool = False, resource_id: str | None = None
+) -> Method:
+    responses = sorted(method.responses, key=lambda r: status_order(r.status_code))
+    integration = method.integration
+    if integration is not None:
+        integration = normalize_integration(
+            integration, keep_defaults=keep_defaults, resource_id=resource_id
+        )
+    return method.model_copy(update={"responses": tuple(responses), "integration": integration})
+
+
+def used_models(model: ApiModel) -> set[str]:
+    names: set[str] = set()
+    for _, method in model.iter_methods():
+        names.update(method.request_models.values())
+        for response in method.responses:
+            names.update(response.response_models.values())
+    return names
+
+
+def _schema_key(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True)
+
+
+def drop_default_models(model: ApiModel) -> dict[str, Any]:
+    """The API's models without the untouched `Empty`/`Error` that no method uses."""
+    used = used_models(model)
+    return {
+        name: schema
+        for name, schema in model.models.items()
+        if name in used
+        or name not in DEFAULT_MODELS
+        or _schema_key(schema) != _schema_key(DEFAULT_MODELS[name])
+    }
+
+
+def normalize(
+    model: ApiModel,
+    *,
+    keep_defaults: bool = False,
+    resource_ids: Mapping[str, str] | None = None,
+) -> ApiModel:
+    """The canonical form of `model`: resources by path, methods and responses in fixed order,
+    read-back defaults left out unless `keep_defaults`. `resource_ids` (path -> id) lets a
+    cache namespace equal to its resource id count as a default."""
+    ids = resource_ids or {}
+    resources = []
+    for resource in sorted(model.resources, key=lambda r: r.path):
+        methods = sorted(
+            (
+                normalize_method(m, keep_defaults=keep_defaults, resource_id=ids.get(resource.path))
+                for m in resource.methods
+            ),
+            key=lambda m: method_order(m.http_method),
+        )
+        resources.append(resource.model_copy(update={"methods": tuple(methods)}))
+    updated = model.model_copy(update={"resources": tuple(resources)})
+    gateway_responses = tuple(
+        sorted(
+            (
+                g.model_copy(update={"response_templates": _templates(g.response_templates)})
+                for g in model.gateway_responses
+            ),
+            key=lambda g: g.response_type,
+        )
+    )
+    return updated.model_copy(
+        update={
+            "models": model.models if keep_defaults else drop_default_models(updated),
+            "gateway_responses": gateway_responses,
+            "request_validators": tuple(sorted(model.request_validators, key=lambda v: v.name)),
+            "authorizers": tuple(sorted(model.authorizers, key=lambda a: a.name)),
+        }
+    )
+
+
+def comparable(model: ApiModel) -> dict[str, Any]:
+    """The normalised model as plain data for deepdiff: pointers and source details left out."""
+    return normalize(model).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+__all__ = [
+    "DEFAULT_MODELS",
+    "INTEGRATION_DEFAULTS",
+    "comparable",
+    "drop_default_models",
+    "drop_integration_defaults",
+    "method_order",
+    "normalize",
+    "normalize_integration",
+    "normalize_method",
+    "status_order",
+]

@@ -11,14 +11,14 @@ report those where a literal is needed.
 from __future__ import annotations
 
 import re
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.fields import FieldInfo
 
 #: A string, or a CloudFormation intrinsic function kept as its JSON form.
 Intrinsic = dict[str, Any]
-Text = Union[str, Intrinsic]
+Text = str | Intrinsic
 
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "ANY")
 INTEGRATION_TYPES = ("HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY")
@@ -136,9 +136,7 @@ class Method(Frozen):
     integration: Integration | None = None
     pointer: str = Field("", exclude=True)
 
-    _norm = field_validator("http_method", "authorization_type", mode="before")(
-        lambda v: _upper(v)
-    )
+    _norm = field_validator("http_method", "authorization_type", mode="before")(lambda v: _upper(v))
 
 
 class Resource(Frozen):
@@ -162,15 +160,12 @@ class Authorizer(Frozen):
     type: str  # TOKEN | REQUEST | COGNITO_USER_POOLS
     authorizer_uri: Text | None = Field(None, alias="authorizerUri")
     authorizer_credentials: Text | None = Field(None, alias="authorizerCredentials")
-    identity_source: str | None = Field(None, alias="identitySource")
-    identity_validation_expression: str | None = Field(
-        None, alias="identityValidationExpression"
-    )
-    authorizer_result_ttl_in_seconds: int | None = Field(
-        None, alias="authorizerResultTtlInSeconds"
-    )
+    identity_source: Text | None = Field(None, alias="identitySource")
+    identity_validation_expression: Text | None = Field(None, alias="identityValidationExpression")
+    authorizer_result_ttl_in_seconds: int | None = Field(None, alias="authorizerResultTtlInSeconds")
     provider_arns: tuple[Text, ...] = Field((), alias="providerARNs")
     auth_type: str | None = Field(None, alias="authType")
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
     pointer: str = Field("", exclude=True)
 
     _norm = field_validator("type", mode="before")(lambda v: _upper(v))

@@ -1,0 +1,184 @@
+"""The `oas2gw` command: Typer only. Each command parses, makes one library call, reports, exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+from oas2gw.diagnostics import Diagnostic, ExitCode
+
+if TYPE_CHECKING:
+    from oas2gw.read import ReadOptions
+
+app = typer.Typer(
+    name="oas2gw",
+    help="Convert between OpenAPI documents with Amazon API Gateway extensions and "
+    "API Gateway REST APIs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+# -- shared options ---------------------------------------------------------------------------
+
+ResourceOpt = typer.Option(
+    None, "--resource", help="CloudFormation/SAM template: the logical id of the API to read."
+)
+VarOpt = typer.Option(
+    [],
+    "--var",
+    help="NAME=VALUE for Ref, Fn::Sub and ${NAME} placeholders (AWS::Region, AWS::AccountId, "
+    "template parameters). Repeatable.",
+)
+ConditionOpt = typer.Option(
+    [], "--condition", help="NAME=true|false for Fn::If in templates. Repeatable."
+)
+MaxBytesOpt = typer.Option(
+    64 * 1024 * 1024, "--max-bytes", help="Refuse documents larger than this."
+)
+MaxDepthOpt = typer.Option(256, "--max-depth", help="Refuse documents nested deeper than this.")
+MaxAliasesOpt = typer.Option(
+    10_000, "--max-aliases", help="Refuse YAML documents that expand more aliases than this."
+)
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    """One clear line on standard error, then the documented exit code."""
+    typer.echo(f"oas2gw: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def parse_pairs(values: Sequence[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(f"{what} must be NAME=VALUE, got {item!r}")
+        out[name] = value
+    return out
+
+
+def read_options(
+    resource: str | None,
+    var: Sequence[str],
+    condition: Sequence[str],
+    max_bytes: int,
+    max_depth: int,
+    max_aliases: int,
+) -> ReadOptions:
+    from oas2gw.read import ReadOptions
+
+    conditions: dict[str, bool] = {}
+    for name, value in parse_pairs(condition, "--condition").items():
+        low = value.lower()
+        if low not in ("true", "false"):
+            fail(f"--condition {name} must be true or false, got {value!r}")
+        conditions[name] = low == "true"
+    return ReadOptions(
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        resource=resource,
+        variables=parse_pairs(var, "--var"),
+        conditions=conditions,
+    )
+
+
+def report(diags: Sequence[Diagnostic], fmt: OutputFormat, stream: Any = None) -> None:
+    """Diagnostics as `file:line:col: severity CODE message [pointer]`, or as JSON."""
+    out = stream or sys.stderr
+    if fmt is OutputFormat.json:
+        out.write(json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False) + "\n")
+        return
+    for d in diags:
+        out.write(d.render() + "\n")
+
+
+def check_readable(paths: Sequence[Path]) -> None:
+    for p in paths:
+        if str(p) == "-":
+            continue
+        if not p.exists():
+            fail(f"{p}: no such file")
+        if p.is_dir():
+            fail(f"{p}: is a directory")
+        if not os.access(p, os.R_OK):
+            fail(f"{p}: not readable")
+
+
+# -- validate ---------------------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    specs: list[Path] = typer.Argument(..., metavar="SPEC...", help="Documents to check."),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
+    resource: str | None = ResourceOpt,
+    var: list[str] = VarOpt,
+    condition: list[str] = ConditionOpt,
+    max_bytes: int = MaxBytesOpt,
+    max_depth: int = MaxDepthOpt,
+    max_aliases: int = MaxAliasesOpt,
+) -> None:
+    """Check documents against OpenAPI and API Gateway's rules.
+
+    Exit 0 clean; 1 findings, including documents that cannot be parsed (warnings count only
+    with --strict); 2 usage errors and files that cannot be opened.
+    """
+    from oas2gw import api
+
+    check_readable(specs)
+    options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
+    failed = False
+    all_diags: list[Diagnostic] = []
+    for spec in specs:
+        result = api.load(spec, options=options)
+        all_diags.extend(result.diagnostics)
+        failed = failed or result.failed(strict=strict)
+    report(all_diags, format, sys.stdout if format is OutputFormat.json else sys.stderr)
+    raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: never a traceback; an unexpected error is one line and exit 2."""
+    try:
+        app(args=list(argv) if argv is not None else None, standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("oas2gw: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+        if os.environ.get("OAS2GW_DEBUG"):
+            raise
+        typer.echo(
+            f"oas2gw: internal error: {type(exc).__name__}: {exc} "
+            "(set OAS2GW_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USAGE))

@@ -1,0 +1,546 @@
+"""From an OpenAPI tree (Swagger 2.0 or OpenAPI 3.x) to the `ApiModel`.
+
+The tree comes from the reader: plain JSON values with `$ref`s resolved (schemas may keep theirs).
+Any shape is accepted: where a node is not what OpenAPI says, the builder records a diagnostic with
+the node's pointer and goes on, so one run shows every problem and no input raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from oas2gw.diagnostics import Diagnostic, DiagnosticList, join_pointer
+from oas2gw.model import build_codes as C
+from oas2gw.model.types import (
+    ApiModel,
+    Authorizer,
+    GatewayResponse,
+    Integration,
+    IntegrationResponse,
+    Method,
+    MethodResponse,
+    RequestValidator,
+    Resource,
+)
+
+X = "x-amazon-apigateway-"
+INTEGRATION = X + "integration"
+ANY_METHOD = X + "any-method"
+OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch")
+PARAM_LOCATIONS = {"path": "path", "query": "querystring", "header": "header"}
+BUILTIN_MODELS = ("Empty", "Error")
+
+#: root extensions the model holds, and the ApiModel field each feeds
+ROOT_EXTENSIONS = {
+    X + "binary-media-types": "binary_media_types",
+    X + "api-key-source": "api_key_source",
+    X + "minimum-compression-size": "minimum_compression_size",
+    X + "endpoint-configuration": "endpoint_configuration",
+    X + "policy": "policy",
+    X + "documentation": "documentation",
+    X + "disable-execute-api-endpoint": "disable_execute_api_endpoint",
+}
+#: root extensions read elsewhere in this module
+ROOT_HANDLED = {
+    X + "request-validators",
+    X + "request-validator",
+    X + "gateway-responses",
+}
+#: operation-level extensions read by this module
+OPERATION_HANDLED = {INTEGRATION, X + "request-validator", X + "auth"}
+
+_MODEL_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9]")
+
+
+def build_model(tree: Any) -> tuple[ApiModel, list[Diagnostic]]:
+    """Build the model of a REST API from an OpenAPI tree; never raises on bad shapes."""
+    return _Builder().build(tree)
+
+
+def model_name_from_ref(ref: str) -> str | None:
+    """`#/definitions/Pet` or `#/components/schemas/Pet` -> `Pet`."""
+    for prefix in ("#/definitions/", "#/components/schemas/"):
+        if ref.startswith(prefix):
+            name = ref[len(prefix) :]
+            return name.replace("~1", "/").replace("~0", "~")
+    return None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.diags = DiagnosticList()
+        self.models: dict[str, Any] = {}
+        self.schema_names: dict[int, str] = {}
+        self.schemes: dict[str, Mapping[str, Any]] = {}
+        self.oas2 = False
+        self.schemes_pointer = "/components/securitySchemes"
+
+    # -- shape helpers -----------------------------------------------------------------------
+
+    def mapping(self, value: Any, pointer: str, what: str) -> Mapping[str, Any]:
+        if value is None:
+            return {}
+        if isinstance(value, Mapping):
+            return value
+        self.diags.error(C.E201, f"{what} must be a mapping, not {_kind(value)}", pointer)
+        return {}
+
+    def sequence(self, value: Any, pointer: str, what: str) -> list[Any]:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.diags.error(C.E201, f"{what} must be a list, not {_kind(value)}", pointer)
+        return []
+
+    def construct(self, cls: type[BaseModel], data: dict[str, Any], pointer: str) -> Any:
+        """Validate `data` into `cls`; on failure report each field and drop the bad ones."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            bad: set[str] = set()
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                if loc:
+                    bad.add(loc[0])
+                where = join_pointer(pointer, *[_alias_of(cls, p) for p in loc[:1]], *loc[1:])
+                self.diags.error(C.E202, f"{'.'.join(loc) or cls.__name__}: {err['msg']}", where)
+            required = {f.alias or n for n, f in cls.model_fields.items() if f.is_required()}
+            kept = {k: v for k, v in data.items() if k not in bad or k in required}
+            try:
+                return cls.model_validate({k: v for k, v in kept.items() if k not in bad})
+            except ValidationError:
+                return None
+
+    # -- the document ------------------------------------------------------------------------
+
+    def build(self, tree: Any) -> tuple[ApiModel, list[Diagnostic]]:
+        root = self.mapping(tree, "", "the document")
+        version = root.get("swagger", root.get("openapi"))
+        self.oas2 = "swagger" in root
+        self.root_consumes = root.get("consumes")
+        self.root_produces = root.get("produces")
+        info = self.mapping(root.get("info"), "/info", "info")
+
+        self.read_models(root)
+        self.read_security_schemes(root)
+        data: dict[str, Any] = {
+            "name": _text_or_none(info.get("title")),
+            "description": _text_or_none(info.get("description")),
+            "version": _text_or_none(info.get("version")),
+            "openapi_version": str(version) if version is not None else None,
+        }
+        for key, field in ROOT_EXTENSIONS.items():
+            if key in root:
+                data[field] = root[key]
+        extensions = {
+            k: v
+            for k, v in root.items()
+            if isinstance(k, str)
+            and k.startswith(X)
+            and k not in ROOT_EXTENSIONS
+            and k not in ROOT_HANDLED
+        }
+        data["extensions"] = extensions
+        data["request_validators"] = self.read_validators(root)
+        default_validator = root.get(X + "request-validator")
+        if default_validator is not None:
+            if isinstance(default_validator, str):
+                data["default_request_validator"] = default_validator
+            else:
+                self.diags.error(
+                    C.E201,
+                    "x-amazon-apigateway-request-validator must be a validator name",
+                    "/" + X + "request-validator",
+                )
+        data["gateway_responses"] = self.read_gateway_responses(root)
+        data["authorizers"] = self.read_authorizers()
+        data["models"] = self.models
+        root_security = root.get("security")
+        data["resources"] = self.read_paths(root, root_security)
+        model = self.construct(ApiModel, data, "")
+        if model is None:  # only the resources survive a broken root
+            model = ApiModel(resources=data["resources"])
+        return model, self.diags.items
+
+    def read_models(self, root: Mapping[str, Any]) -> None:
+        if self.oas2 or "definitions" in root:
+            ptr, schemas = "/definitions", root.get("definitions")
+        else:
+            comps = self.mapping(root.get("components"), "/components", "components")
+            ptr, schemas = "/components/schemas", comps.get("schemas")
+        for name, schema in self.mapping(schemas, ptr, "schemas").items():
+            self.models[str(name)] = schema
+            self.schema_names[id(schema)] = str(name)
+
+    def read_security_schemes(self, root: Mapping[str, Any]) -> None:
+        if self.oas2:
+            ptr, schemes = "/securityDefinitions", root.get("securityDefinitions")
+        else:
+            comps: Any = root.get("components")
+            if not isinstance(comps, Mapping):
+                comps = {}
+            ptr, schemes = "/components/securitySchemes", comps.get("securitySchemes")
+        self.schemes_pointer = ptr
+        for name, scheme in self.mapping(schemes, ptr, "security schemes").items():
+            self.schemes[str(name)] = self.mapping(
+                scheme, join_pointer(ptr, name), "a security scheme"
+            )
+
+    def read_validators(self, root: Mapping[str, Any]) -> list[RequestValidator]:
+        ptr = "/" + X + "request-validators"
+        out = []
+        for name, body in self.mapping(
+            root.get(X + "request-validators"), ptr, "validators"
+        ).items():
+            body = self.mapping(body, join_pointer(ptr, name), "a request validator")
+            v = self.construct(
+                RequestValidator, {"name": str(name), **body}, join_pointer(ptr, name)
+            )
+            if v is not None:
+                out.append(v)
+        return out
+
+    def read_gateway_responses(self, root: Mapping[str, Any]) -> list[GatewayResponse]:
+        ptr = "/" + X + "gateway-responses"
+        out = []
+        for rtype, body in self.mapping(
+            root.get(X + "gateway-responses"), ptr, "gateway responses"
+        ).items():
+            where = join_pointer(ptr, rtype)
+            body = self.mapping(body, where, "a gateway response")
+            g = self.construct(GatewayResponse, {"responseType": str(rtype), **body}, where)
+            if g is not None:
+                out.append(g)
+        return out
+
+    def read_authorizers(self) -> list[Authorizer]:
+        out = []
+        for name, scheme in self.schemes.items():
+            auth = scheme.get(X + "authorizer")
+            if auth is None:
+                continue
+            where = join_pointer(self.schemes_pointer, name, X + "authorizer")
+            body = dict(self.mapping(auth, where, "an authorizer"))
+            if "type" not in body:
+                self.diags.error(
+                    C.E203, "authorizer needs a type: token, request or cognito_user_pools", where
+                )
+                continue
+            atype = str(body.get("type", "")).upper()
+            if (
+                atype == "TOKEN"
+                and "identitySource" not in body
+                and scheme.get("in") == "header"
+                and isinstance(scheme.get("name"), str)
+            ):
+                # API Gateway's importer takes a token authorizer's header from the scheme
+                body["identitySource"] = f"method.request.header.{scheme['name']}"
+            known = {f.alias or n for n, f in Authorizer.model_fields.items()}
+            extra = {k: v for k, v in body.items() if k not in known}
+            data = {k: v for k, v in body.items() if k in known}
+            data.update(name=name, authType=scheme.get(X + "authtype"))
+            a = self.construct(Authorizer, data, where)
+            if a is not None:
+                out.append(a.model_copy(update={"pointer": where, "extensions": extra}))
+        return out
+
+    # -- paths -------------------------------------------------------------------------------
+
+    def read_paths(self, root: Mapping[str, Any], root_security: Any) -> list[Resource]:
+        paths = self.mapping(root.get("paths"), "/paths", "paths")
+        resources = []
+        for path, item in paths.items():
+            if not isinstance(path, str):
+                self.diags.error(C.E201, f"path {path!r} must be a string", "/paths")
+                continue
+            if path.startswith("x-"):
+                continue
+            ptr = join_pointer("/paths", path)
+            if not path.startswith("/"):
+                self.diags.error(C.E204, f"path {path!r} must start with '/'", ptr)
+                continue
+            item = self.mapping(item, ptr, "a path item")
+            shared = self.sequence(item.get("parameters"), ptr + "/parameters", "parameters")
+            methods = []
+            for key, op in item.items():
+                if not isinstance(key, str):
+                    continue
+                low = key.lower()
+                if low in OPERATION_KEYS:
+                    verb = low.upper()
+                elif key == ANY_METHOD:
+                    verb = "ANY"
+                elif low == "trace":
+                    self.diags.warning(
+                        C.W205,
+                        "API Gateway has no TRACE method; the operation is skipped",
+                        join_pointer(ptr, key),
+                    )
+                    continue
+                else:
+                    continue
+                m = self.read_method(verb, op, join_pointer(ptr, key), shared, ptr, root_security)
+                if m is not None:
+                    methods.append(m)
+            resources.append(Resource(path=path, methods=tuple(methods), pointer=ptr))
+        return resources
+
+    def read_method(
+        self,
+        verb: str,
+        op_value: Any,
+        ptr: str,
+        shared: list[Any],
+        path_ptr: str,
+        root_security: Any,
+    ) -> Method | None:
+        op = self.mapping(op_value, ptr, "an operation")
+        data: dict[str, Any] = {"httpMethod": verb}
+        if isinstance(op.get("operationId"), str):
+            data["operationName"] = op["operationId"]
+        params, models = self.read_parameters(shared, path_ptr, op, ptr)
+        data["requestParameters"] = params
+        data["requestModels"] = models
+        data.update(self.read_security(op, ptr, root_security))
+        validator = op.get(X + "request-validator")
+        if validator is not None:
+            if isinstance(validator, str):
+                data["requestValidator"] = validator
+            else:
+                self.diags.error(
+                    C.E201,
+                    "x-amazon-apigateway-request-validator must be a validator name",
+                    join_pointer(ptr, X + "request-validator"),
+                )
+        data["responses"] = self.read_method_responses(op, ptr)
+        if INTEGRATION in op:
+            data["integration"] = self.read_integration(
+                op[INTEGRATION], join_pointer(ptr, INTEGRATION)
+            )
+        method = self.construct(Method, data, ptr)
+        return method.model_copy(update={"pointer": ptr}) if method is not None else None
+
+    def read_parameters(
+        self, shared: list[Any], path_ptr: str, op: Mapping[str, Any], ptr: str
+    ) -> tuple[dict[str, bool], dict[str, str]]:
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+        sources = [(shared, path_ptr + "/parameters")]
+        sources.append(
+            (
+                self.sequence(op.get("parameters"), ptr + "/parameters", "parameters"),
+                ptr + "/parameters",
+            )
+        )
+        for plist, base in sources:
+            for i, p in enumerate(plist):
+                where = join_pointer(base, i)
+                p = self.mapping(p, where, "a parameter")
+                name, loc = p.get("name"), p.get("in")
+                if not isinstance(name, str) or not isinstance(loc, str):
+                    self.diags.error(C.E201, "a parameter needs a string `name` and `in`", where)
+                    continue
+                merged[(loc, name)] = (p, where)
+        params: dict[str, bool] = {}
+        models: dict[str, str] = {}
+        for (loc, name), (p, where) in merged.items():
+            if loc in PARAM_LOCATIONS:
+                required = p.get("required", loc == "path")
+                params[f"method.request.{PARAM_LOCATIONS[loc]}.{name}"] = bool(required)
+            elif loc == "body":
+                model = self.schema_model(p.get("schema"), where + "/schema", op, "body")
+                if model:
+                    for ct in self.consumes(op):
+                        models[ct] = model
+            elif loc == "cookie":
+                self.diags.warning(
+                    C.W206, f"API Gateway REST APIs cannot declare cookie parameter {name!r}", where
+                )
+        body = op.get("requestBody")
+        if body is not None:
+            bptr = ptr + "/requestBody"
+            content = self.mapping(
+                self.mapping(body, bptr, "requestBody").get("content"), bptr + "/content", "content"
+            )
+            for ct, media in content.items():
+                mptr = join_pointer(bptr + "/content", ct)
+                media = self.mapping(media, mptr, "a media type")
+                model = self.schema_model(media.get("schema"), mptr + "/schema", op, "request")
+                if model:
+                    models[str(ct)] = model
+        return params, models
+
+    def consumes(self, op: Mapping[str, Any]) -> list[str]:
+        cts = op.get("consumes") or self.root_consumes
+        return [str(c) for c in cts] if isinstance(cts, list) and cts else ["application/json"]
+
+    root_consumes: Any = None
+    root_produces: Any = None
+
+    def schema_model(self, schema: Any, ptr: str, op: Mapping[str, Any], role: str) -> str | None:
+        """The API Gateway model a schema names: its `$ref` target, or the schema itself."""
+        if not isinstance(schema, Mapping):
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = model_name_from_ref(ref)
+            if name is None:
+                self.diags.warning(C.W207, f"schema reference {ref!r} names no model", ptr)
+            return name
+        known = self.schema_names.get(id(schema))
+        if known is not None:
+            return known
+        return None
+
+    def read_security(self, op: Mapping[str, Any], ptr: str, root_security: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        security = op.get("security", root_security)
+        sec_ptr = ptr + "/security" if "security" in op else "/security"
+        for i, requirement in enumerate(self.sequence(security, sec_ptr, "security")):
+            rptr = join_pointer(sec_ptr, i)
+            for name, scopes in self.mapping(requirement, rptr, "a security requirement").items():
+                scheme = self.schemes.get(str(name))
+                if scheme is None:
+                    self.diags.error(
+                        C.E208, f"security scheme {name!r} is not defined", join_pointer(rptr, name)
+                    )
+                    continue
+                authtype = str(scheme.get(X + "authtype", "")).lower()
+                auth = scheme.get(X + "authorizer")
+                if isinstance(auth, Mapping):
+                    atype = str(auth.get("type", "")).lower()
+                    out["authorizationType"] = (
+                        "COGNITO_USER_POOLS" if atype == "cognito_user_pools" else "CUSTOM"
+                    )
+                    out["authorizer"] = str(name)
+                    if isinstance(scopes, list) and scopes:
+                        out["authorizationScopes"] = [str(s) for s in scopes]
+                elif authtype == "awssigv4":
+                    out["authorizationType"] = "AWS_IAM"
+                elif scheme.get("type") == "apiKey":
+                    out["apiKeyRequired"] = True
+        auth_ext = op.get(X + "auth")
+        if auth_ext is not None:
+            aptr = join_pointer(ptr, X + "auth")
+            kind = str(self.mapping(auth_ext, aptr, "x-amazon-apigateway-auth").get("type", ""))
+            if kind.lower() == "aws_iam":
+                out["authorizationType"] = "AWS_IAM"
+            elif kind.lower() == "none":
+                out["authorizationType"] = "NONE"
+            elif kind:
+                self.diags.error(
+                    C.E203, f"x-amazon-apigateway-auth type {kind!r} is not aws_iam or none", aptr
+                )
+        return out
+
+    def read_method_responses(self, op: Mapping[str, Any], ptr: str) -> list[MethodResponse]:
+        rptr = ptr + "/responses"
+        out = []
+        for status, resp in self.mapping(op.get("responses"), rptr, "responses").items():
+            code = str(status)
+            where = join_pointer(rptr, code)
+            if code == "default" or code.startswith("x-"):
+                continue
+            resp = self.mapping(resp, where, "a response")
+            headers = self.mapping(resp.get("headers"), where + "/headers", "headers")
+            params = {
+                f"method.response.header.{h}": bool(
+                    isinstance(spec, Mapping) and spec.get("required", False) is True
+                )
+                for h, spec in headers.items()
+            }
+            models: dict[str, str] = {}
+            if self.oas2:
+                model = self.schema_model(resp.get("schema"), where + "/schema", op, "response")
+                if model:
+                    for ct in self.produces(op):
+                        models[ct] = model
+            else:
+                content = self.mapping(resp.get("content"), where + "/content", "content")
+                for ct, media in content.items():
+                    mptr = join_pointer(where + "/content", ct)
+                    media = self.mapping(media, mptr, "a media type")
+                    model = self.schema_model(media.get("schema"), mptr + "/schema", op, "response")
+                    if model:
+                        models[str(ct)] = model
+            data = {"statusCode": code, "responseParameters": params, "responseModels": models}
+            mr = self.construct(MethodResponse, data, where)
+            if mr is not None:
+                out.append(mr.model_copy(update={"pointer": where}))
+        return out
+
+    def produces(self, op: Mapping[str, Any]) -> list[str]:
+        cts = op.get("produces") or self.root_produces
+        return [str(c) for c in cts] if isinstance(cts, list) and cts else ["application/json"]
+
+    def read_integration(self, value: Any, ptr: str) -> Integration | None:
+        if not isinstance(value, Mapping):
+            self.diags.error(
+                C.E201,
+                f"x-amazon-apigateway-integration must be a mapping, not {_kind(value)}",
+                ptr,
+            )
+            return None
+        known = {f.alias or n for n, f in Integration.model_fields.items()} - {
+            "extensions",
+            "pointer",
+        }
+        data: dict[str, Any] = {}
+        extensions: dict[str, Any] = {}
+        for key, v in value.items():
+            if key in known and key != "responses":
+                data[str(key)] = v
+            elif key != "responses":
+                extensions[str(key)] = v
+        if "type" not in data:
+            self.diags.error(
+                C.E203,
+                "the integration needs a type: HTTP, HTTP_PROXY, AWS, AWS_PROXY or MOCK",
+                ptr,
+            )
+            return None
+        responses = []
+        rptr = ptr + "/responses"
+        for pattern, body in self.mapping(value.get("responses"), rptr, "responses").items():
+            where = join_pointer(rptr, pattern)
+            body = self.mapping(body, where, "an integration response")
+            rdata: dict[str, Any] = {}
+            rext: dict[str, Any] = {}
+            rknown = {"statusCode", "responseParameters", "responseTemplates", "contentHandling"}
+            for key, v in body.items():
+                (rdata if key in rknown else rext)[str(key)] = v
+            if "statusCode" not in rdata:
+                self.diags.error(C.E203, "an integration response needs a statusCode", where)
+                continue
+            rdata["selectionPattern"] = None if str(pattern) == "default" else str(pattern)
+            ir = self.construct(IntegrationResponse, rdata, where)
+            if ir is not None:
+                responses.append(ir.model_copy(update={"pointer": where, "extensions": rext}))
+        data["responses"] = responses
+        integ: Integration | None = self.construct(Integration, data, ptr)
+        if integ is None:
+            return None
+        return integ.model_copy(update={"pointer": ptr, "extensions": extensions})
+
+
+def _alias_of(cls: type[BaseModel], field: str) -> str:
+    info = cls.model_fields.get(field)
+    return (info.alias or field) if info is not None else field
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)

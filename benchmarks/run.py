@@ -1,0 +1,603 @@
+"""Measure oas2gw against the floor: what the fastest parser costs on the same file.
+
+Every measurement runs in a fresh Python process (so import caches, allocator state and peak
+memory belong to that one task) under the same garbage-collector policy (`--gc`). A child imports
+what its task needs, notes its peak RSS, then times only the task; it reports seconds, peak RSS
+(`resource.getrusage(RUSAGE_SELF).ru_maxrss` read inside the child) and the peak it had before
+the task. Each command is shown as a ratio to its floor:
+
+- JSON input: read the bytes, `orjson.loads`, write the bytes back;
+- YAML input: read, `yaml.load(CSafeLoader)`, write;
+- `export --into`: ruamel.yaml's own round-trip load + dump of the document;
+- `validate`: openapi-spec-validator's `validate()` on the same tree (its reference);
+- `export --from-dump` and `diff`: the JSON floor of their inputs.
+
+Commands are called through the library (`oas2gw.api`) where it has them, else through the CLI
+in process; a command that is not there yet is shown as "n/a", never a crash.
+
+    python benchmarks/run.py                 # 100, 1,000 and 10,000 operations
+    python benchmarks/run.py --quick         # 100 operations only (CI smoke)
+    python benchmarks/run.py --profile import-cli --ops 10000   # cProfile of one task
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (the path set-up above must come first)
+
+NOT_AVAILABLE = "n/a"
+
+
+class Unavailable(Exception):
+    """The command under test does not exist (yet) in this tree."""
+
+
+class CommandFailed(Exception):
+    """The command ran but could not do its job (exit 2): its time means nothing."""
+
+
+# --- the tasks, each run in its own child process -----------------------------------------------
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _write_back(data: bytes, out: str) -> None:
+    with open(out, "wb") as handle:
+        handle.write(data)
+
+
+def _parse(path: str) -> Any:
+    """The floor's own parser for `path`, by extension."""
+    data = _read(path)
+    if path.endswith(".json"):
+        import orjson
+
+        return orjson.loads(data)
+    import yaml
+
+    return yaml.load(data, Loader=yaml.CSafeLoader)
+
+
+def _prepare_floor_json(files: list[str], out: str) -> Callable[[], object]:
+    import orjson
+
+    def run() -> object:
+        for path in files:
+            data = _read(path)
+            orjson.loads(data)
+            _write_back(data, out)
+        return None
+
+    return run
+
+
+def _prepare_floor_yaml(files: list[str], out: str) -> Callable[[], object]:
+    import yaml
+
+    def run() -> object:
+        data = _read(files[0])
+        yaml.load(data, Loader=yaml.CSafeLoader)
+        _write_back(data, out)
+        return None
+
+    return run
+
+
+def _prepare_compose_yaml(files: list[str], out: str) -> Callable[[], object]:
+    """libyaml composing nodes with line and column: what located diagnostics cost."""
+    import yaml
+
+    def run() -> object:
+        yaml.compose(_read(files[0]), Loader=yaml.CSafeLoader)
+        return None
+
+    return run
+
+
+def _prepare_ruamel(files: list[str], out: str) -> Callable[[], object]:
+    from ruamel.yaml import YAML
+
+    def run() -> object:
+        rt = YAML()
+        with open(files[0], "rb") as handle:
+            tree = rt.load(handle)
+        with open(out, "wb") as handle:
+            rt.dump(tree, handle)
+        return None
+
+    return run
+
+
+def _prepare_osv(files: list[str], out: str) -> Callable[[], object]:
+    from openapi_spec_validator import validate
+
+    tree = _parse(files[0])
+
+    def run() -> object:
+        try:
+            validate(tree)
+        except Exception as exc:  # its verdict, not a failure of the benchmark
+            return f"invalid: {type(exc).__name__}"
+        return "valid"
+
+    return run
+
+
+def _prepare_fast_schema(files: list[str], out: str) -> Callable[[], object]:
+    try:
+        from oas2gw.read import fastschema
+    except ImportError as exc:
+        raise Unavailable(str(exc)) from exc
+    tree = _parse(files[0])
+    fastschema.validate_tree(tree)  # compiling the schema is a one-off, cached per process
+
+    def run() -> object:
+        errors = fastschema.validate_tree(tree)
+        return "valid" if not errors else f"invalid: {len(errors)}"
+
+    return run
+
+
+def _cli(argv: list[str]) -> Callable[[], object]:
+    """Run the CLI in this process (argv without the program name); exit code as the result."""
+    try:
+        from oas2gw import cli
+    except ImportError as exc:
+        raise Unavailable(f"oas2gw.cli: {exc}") from exc
+    main = getattr(cli, "main", None)
+    if main is None:
+        raise Unavailable("oas2gw.cli.main")
+    if argv[0] not in _cli_commands(cli):
+        raise Unavailable(f"oas2gw {argv[0]}")
+    saved = sys.argv
+
+    def run() -> object:
+        sys.argv = ["oas2gw", *argv]
+        try:
+            with redirect_stdout(io.StringIO()):
+                main()
+        except SystemExit as exc:
+            if exc.code not in (0, 1, None):  # 2: usage or unreadable input
+                raise CommandFailed(f"exit {exc.code}") from None
+            return f"exit {exc.code or 0}"
+        finally:
+            sys.argv = saved
+        return "exit 0"
+
+    return run
+
+
+def _cli_commands(cli: Any) -> set[str]:
+    """Names of the commands the Typer app has registered (a lone command is still named)."""
+    names: set[str] = set()
+    for command in getattr(cli.app, "registered_commands", []):
+        callback = command.callback
+        name = command.name or (callback.__name__.replace("_", "-") if callback else "")
+        names.add(name.removesuffix("-command").removesuffix("-cmd"))
+    return names
+
+
+def _api(name: str) -> Any:
+    try:
+        from oas2gw import api
+    except ImportError as exc:
+        raise Unavailable(f"oas2gw.api: {exc}") from exc
+    func = getattr(api, name, None)
+    if func is None:
+        raise Unavailable(f"oas2gw.api.{name}")
+    return func
+
+
+def _prepare_validate(files: list[str], out: str) -> Callable[[], object]:
+    try:
+        validate = _api("validate")
+        from oas2gw.read import load_document  # noqa: F401  (fail here, not in the timed call)
+    except (Unavailable, ImportError):
+        return _cli(["validate", files[0]])
+
+    def run() -> object:
+        diags = validate([files[0]])
+        errors = sum(1 for d in diags if d.is_error)
+        return f"{errors} errors, {len(diags) - errors} warnings"
+
+    return run
+
+
+def _prepare_import(to: str) -> Callable[[list[str], str], Callable[[], object]]:
+    def prepare(files: list[str], out: str) -> Callable[[], object]:
+        return _cli(["import", files[0], "--to", to, "-o", out, "--force"])
+
+    return prepare
+
+
+def _prepare_export_dump(files: list[str], out: str) -> Callable[[], object]:
+    return _cli(["export", "--from-dump", files[0], "-o", out])
+
+
+def _prepare_export_into(files: list[str], out: str) -> Callable[[], object]:
+    spec, dump = files
+    return _cli(["export", "--from-dump", dump, "--into", spec, "-o", out])
+
+
+def _prepare_diff(files: list[str], out: str) -> Callable[[], object]:
+    return _cli(["diff", files[0], files[1]])
+
+
+TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {
+    "floor-json": _prepare_floor_json,
+    "floor-yaml": _prepare_floor_yaml,
+    "compose-yaml": _prepare_compose_yaml,
+    "ruamel-rt": _prepare_ruamel,
+    "osv-validate": _prepare_osv,
+    "fast-schema": _prepare_fast_schema,
+    "validate": _prepare_validate,
+    "import-cli": _prepare_import("cli"),
+    "import-boto3": _prepare_import("boto3"),
+    "export-dump": _prepare_export_dump,
+    "export-into": _prepare_export_into,
+    "diff": _prepare_diff,
+}
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child(task: str, files: list[str], gc_policy: str, profile: str | None) -> dict[str, Any]:
+    """Run one task in this (fresh) process and describe what it cost."""
+    with tempfile.TemporaryDirectory(prefix="oas2gw-bench-") as tmp:
+        out = os.path.join(tmp, "out")
+        try:
+            run = TASKS[task](files, out)
+        except Unavailable as exc:
+            return {"status": NOT_AVAILABLE, "note": str(exc)}
+        gc.collect()
+        if gc_policy == "off":
+            gc.disable()
+        before = _maxrss_mib()
+        try:
+            if profile:
+                import cProfile
+
+                prof = cProfile.Profile()
+                start = time.perf_counter()
+                result = prof.runcall(run)
+                seconds = time.perf_counter() - start
+                prof.dump_stats(profile)
+            else:
+                start = time.perf_counter()
+                result = run()
+                seconds = time.perf_counter() - start
+        except CommandFailed as exc:
+            return {"status": "failed", "note": str(exc)}
+        return {
+            "status": "ok",
+            "seconds": seconds,
+            "peak_mib": _maxrss_mib(),
+            "baseline_mib": before,
+            "result": result,
+        }
+
+
+# --- the parent: which tasks, on which files, in what table ---------------------------------------
+
+
+@dataclass
+class Row:
+    size: int
+    task: str
+    input: str
+    floor: str | None  # the task it is compared with
+    status: str = "ok"
+    seconds: float | None = None
+    peak_mib: float | None = None
+    baseline_mib: float | None = None
+    result: Any = None
+    note: str = ""
+    ratio: float | None = None
+    memory_ratio: float | None = None
+    runs: list[float] = field(default_factory=list)
+
+
+def _spawn(
+    task: str, files: list[Path], gc_policy: str, profile: str | None = None
+) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", task, "--gc", gc_policy]
+    if profile:
+        cmd += ["--profile-out", profile]
+    cmd += [str(f) for f in files]
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"status": "error", "note": tail[:200]}
+    try:
+        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"status": "error", "note": "no result from the child"}
+    return result
+
+
+def measure(
+    size: int, task: str, files: list[Path], floor: str | None, gc_policy: str, repeat: int
+) -> Row:
+    """Best of `repeat` fresh processes (peak memory: the best run's)."""
+    row = Row(size, task, " + ".join(f.name for f in files), floor)
+    best: dict[str, Any] | None = None
+    for _ in range(repeat):
+        got = _spawn(task, files, gc_policy)
+        if got.get("status") != "ok":
+            row.status, row.note = got.get("status", "error"), got.get("note", "")
+            return row
+        row.runs.append(got["seconds"])
+        if best is None or got["seconds"] < best["seconds"]:
+            best = got
+    assert best is not None
+    row.seconds, row.peak_mib = best["seconds"], best["peak_mib"]
+    row.baseline_mib, row.result = best["baseline_mib"], best.get("result")
+    return row
+
+
+def plan(size: int, data: Path) -> list[tuple[str, list[Path], str | None]]:
+    """(task, inputs, floor task key) for one size; floor keys name rows of the same size."""
+    j3, y3 = data / f"openapi-{size}.json", data / f"openapi-{size}.yaml"
+    j2, y2 = data / f"swagger-{size}.json", data / f"swagger-{size}.yaml"
+    dump = data / f"resources-{size}.json"
+    return [
+        ("floor-json", [j3], None),
+        ("floor-yaml", [y3], None),
+        ("compose-yaml", [y3], "floor-yaml:openapi"),
+        ("floor-json", [dump], None),
+        ("floor-json", [j3, dump], None),
+        ("ruamel-rt", [y3], None),
+        ("osv-validate", [j3], None),
+        ("osv-validate", [j2], None),
+        ("fast-schema", [j3], "osv-validate:openapi"),
+        ("fast-schema", [j2], "osv-validate:swagger"),
+        ("validate", [j3], "osv-validate:openapi"),
+        ("validate", [y3], "floor-yaml:openapi"),
+        ("import-cli", [j3], "floor-json:openapi"),
+        ("import-cli", [y3], "floor-yaml:openapi"),
+        ("floor-yaml", [y2], None),
+        ("import-cli", [y2], "floor-yaml:swagger"),
+        ("import-boto3", [j3], "floor-json:openapi"),
+        ("export-dump", [dump], "floor-json:resources"),
+        ("export-into", [y3, dump], "ruamel-rt:openapi"),
+        ("diff", [j3, dump], "floor-json:openapi+resources"),
+    ]
+
+
+def _key(row: Row) -> str:
+    stem = "+".join(re.sub(r"-\d+\.\w+$", "", part) for part in row.input.split(" + "))
+    return f"{row.task}:{stem}"
+
+
+def _find_floor(rows: list[Row], size: int, floor: str) -> Row | None:
+    for row in rows:
+        if row.size != size or row.status != "ok":
+            continue
+        if _key(row) == floor or row.task == floor:
+            return row
+    return None
+
+
+def run_suite(
+    sizes: list[int], data: Path, gc_policy: str, repeat: int, only: set[str] | None
+) -> list[Row]:
+    generate.write_set(data, tuple(sizes))
+    rows: list[Row] = []
+    for size in sizes:
+        # a 10,000-operation ruamel round trip takes minutes: measure the big ones once
+        times = repeat if size < 10_000 else 1
+        for task, files, floor in plan(size, data):
+            if only and task not in only and not task.startswith(("floor", "osv", "ruamel")):
+                continue
+            row = measure(size, task, files, floor, gc_policy, times)
+            if floor and row.status == "ok":
+                base = _find_floor(rows, size, floor)
+                if base is not None and base.seconds and row.seconds is not None:
+                    row.ratio = row.seconds / base.seconds
+                    if base.peak_mib and row.peak_mib:
+                        row.memory_ratio = row.peak_mib / base.peak_mib
+            rows.append(row)
+            print(_format_row(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def startup(data: Path) -> dict[str, Any]:
+    """Whole-process wall time of `oas2gw --help` and of a 100-operation JSON import."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out: dict[str, Any] = {}
+    doc = data / "openapi-100.json"
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "oas2gw --help": [sys.executable, "-m", "oas2gw", "--help"],
+            "oas2gw import (100 ops, JSON)": [
+                sys.executable, "-m", "oas2gw", "import", str(doc), "--to", "cli",
+                "-o", os.path.join(tmp, "out.sh"), "--force",
+            ],
+        }  # fmt: skip
+        for name, cmd in cases.items():
+            best = None
+            code = 0
+            for _ in range(5):
+                start = time.perf_counter()
+                proc = subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT)
+                elapsed = time.perf_counter() - start
+                code = proc.returncode
+                best = elapsed if best is None else min(best, elapsed)
+            out[name] = {"seconds": best, "exit": code}
+    out["eager_imports"] = import_costs(env)
+    return out
+
+
+def import_costs(env: dict[str, str], top: int = 12) -> list[dict[str, Any]]:
+    """`python -X importtime -m oas2gw --help`: the costliest top-level imports (cumulative)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "oas2gw", "--help"],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    found: list[dict[str, Any]] = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if m and len(m.group(3)) <= 2:  # imported by the program itself, not by a dependency
+            found.append({"module": m.group(4), "cumulative_ms": int(m.group(2)) / 1000})
+    found.sort(key=lambda r: -r["cumulative_ms"])
+    return found[:top]
+
+
+def _fmt(value: float | None, spec: str, unit: str = "") -> str:
+    if value is None:
+        return " " * (len(format(0.0, spec)) + len(unit))
+    return format(value, spec) + unit
+
+
+def _format_row(row: Row) -> str:
+    if row.status != "ok":
+        return f"{row.size:>6} {row.task:<13} {row.input:<38} {row.status}  {row.note[:60]}"
+    return (
+        f"{row.size:>6} {row.task:<13} {row.input:<38} {_fmt(row.seconds, '9.3f')} s"
+        f" {_fmt(row.ratio, '7.2f', 'x')} {_fmt(row.peak_mib, '8.0f')} MiB"
+        f" {_fmt(row.memory_ratio, '6.2f', 'x')}  {str(row.result or '')[:30]}"
+    )
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        f"{'ops':>6} {'task':<13} {'input':<38} {'time':>11} {'ratio':>8} "
+        f"{'peak RSS':>12} {'ratio':>7}  result"
+    )
+    return "\n".join([head, "-" * len(head), *(_format_row(r) for r in rows)])
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [
+        "| ops | task | input | time (s) | x floor | peak RSS (MiB) | x floor peak | floor "
+        "| result |",
+        "|---:|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        if r.status != "ok":
+            lines.append(f"| {r.size} | {r.task} | {r.input} | {r.status} | | | | | {r.note} |")
+            continue
+        lines.append(
+            f"| {r.size} | {r.task} | {r.input} | {_fmt(r.seconds, '.3f')} "
+            f"| {_fmt(r.ratio, '.2f')} "
+            f"| {_fmt(r.peak_mib, '.0f')} | {_fmt(r.memory_ratio, '.2f')} | {r.floor or ''} "
+            f"| {r.result or ''} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100 operations only (CI smoke)")
+    parser.add_argument("--ops", type=int, action="append", help="sizes (repeatable)")
+    parser.add_argument("--gc", choices=("default", "off"), default="default",
+                        help="garbage-collector policy of every timed task")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (1 at 10,000)")
+    parser.add_argument("--only", action="append", help="only these tasks (floors always run)")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "oas2gw-bench")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table too")
+    parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--profile", metavar="TASK", help="cProfile one task and print hot spots")
+    parser.add_argument("--child", metavar="TASK", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        result = child(args.child, [str(f) for f in args.files], args.gc, args.profile_out)
+        print(json.dumps(result, default=str))
+        return 0
+
+    sizes = [100] if args.quick else (args.ops or list(generate.SIZES))
+    if args.profile:
+        return profile(args.profile, sizes[-1], args.data, args.gc, args.files)
+
+    rows = run_suite(
+        sizes, args.data, args.gc, 1 if args.quick else args.repeat, set(args.only or ()) or None
+    )
+    report: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "gc": args.gc,
+        "memory": "peak RSS: getrusage(RUSAGE_SELF).ru_maxrss inside each child process",
+        "rows": [asdict(r) for r in rows],
+    }
+    if not args.no_startup:
+        report["startup"] = startup(args.data)
+    print(table(rows))
+    if args.markdown:
+        print()
+        print(markdown(rows))
+    if "startup" in report:
+        print()
+        for name, value in report["startup"].items():
+            if name != "eager_imports":
+                print(f"start-up  {name:<32} {value['seconds']:.3f} s  (exit {value['exit']})")
+        for imp in report["startup"]["eager_imports"]:
+            print(f"import    {imp['module']:<32} {imp['cumulative_ms']:8.1f} ms")
+    target = args.json or args.data / "results.json"
+    target.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"\nresults: {target}", file=sys.stderr)
+    return 0
+
+
+def profile(task: str, size: int, data: Path, gc_policy: str, files: list[Path]) -> int:
+    """cProfile one task on the generated inputs of `size`, and print the top functions."""
+    import pstats
+
+    generate.write_set(data, (size,))
+    if not files:
+        for name, inputs, _ in plan(size, data):
+            if name == task:
+                files = inputs
+                break
+    out = data / f"{task}-{size}.prof"
+    got = _spawn(task, files, gc_policy, str(out))
+    print(json.dumps(got, default=str))
+    if got.get("status") != "ok":
+        return 1
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -27,15 +27,19 @@ INTEGRATION_DEFAULTS: dict[str, Any] = {
     "passthrough_behavior": "WHEN_NO_MATCH",
 }
 
-#: The models `create-rest-api` makes in every API; exported only when a method uses them.
+#: API-level values API Gateway reports when none was given.
+API_DEFAULTS: dict[str, Any] = {
+    "api_key_source": "HEADER",
+    "disable_execute_api_endpoint": False,
+}
+#: endpoint configuration members and their read-back defaults
+ENDPOINT_DEFAULTS: dict[str, Any] = {"types": ["EDGE"], "ipAddressType": "ipv4"}
+
+#: The models `create-rest-api` makes in every API (their `$schema` marker left out);
+#: exported only when a method uses them or they were changed.
 DEFAULT_MODELS: dict[str, dict[str, Any]] = {
-    "Empty": {
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": "Empty Schema",
-        "type": "object",
-    },
+    "Empty": {"title": "Empty Schema", "type": "object"},
     "Error": {
-        "$schema": "http://json-schema.org/draft-04/schema#",
         "title": "Error Schema",
         "type": "object",
         "properties": {"message": {"type": "string"}},
@@ -134,6 +138,18 @@ def drop_default_models(model: ApiModel) -> dict[str, Any]:
     }
 
 
+def drop_endpoint_defaults(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An edge-optimised IPv4 endpoint is what every API has unless told otherwise."""
+    if config is None:
+        return None
+    kept = {
+        k: v
+        for k, v in config.items()
+        if not (k in ENDPOINT_DEFAULTS and v == ENDPOINT_DEFAULTS[k]) and v not in ([], None)
+    }
+    return kept or None
+
+
 def normalize(
     model: ApiModel,
     *,
@@ -146,6 +162,8 @@ def normalize(
     ids = resource_ids or {}
     resources = []
     for resource in sorted(model.resources, key=lambda r: r.path):
+        if not resource.methods:  # API Gateway makes parents as needed; a bare path says nothing
+            continue
         methods = sorted(
             (
                 normalize_method(m, keep_defaults=keep_defaults, resource_id=ids.get(resource.path))
@@ -164,8 +182,13 @@ def normalize(
             key=lambda g: g.response_type,
         )
     )
+    api_level: dict[str, Any] = {}
+    if not keep_defaults:
+        api_level = {k: None for k, v in API_DEFAULTS.items() if getattr(model, k) == v}
+        api_level["endpoint_configuration"] = drop_endpoint_defaults(model.endpoint_configuration)
     return updated.model_copy(
         update={
+            **api_level,
             "models": model.models if keep_defaults else drop_default_models(updated),
             "gateway_responses": gateway_responses,
             "request_validators": tuple(sorted(model.request_validators, key=lambda v: v.name)),
@@ -180,10 +203,13 @@ def comparable(model: ApiModel) -> dict[str, Any]:
 
 
 __all__ = [
+    "API_DEFAULTS",
     "DEFAULT_MODELS",
+    "ENDPOINT_DEFAULTS",
     "INTEGRATION_DEFAULTS",
     "comparable",
     "drop_default_models",
+    "drop_endpoint_defaults",
     "drop_integration_defaults",
     "method_order",
     "normalize",

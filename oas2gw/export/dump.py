@@ -1,0 +1,433 @@
+"""API Gateway's own JSON -> `ApiModel`, with no AWS access.
+
+`model_from_aws` turns the outputs of `get-rest-api`, `get-resources --embed methods`,
+`get-authorizers`, `get-request-validators`, `get-models`, `get-gateway-responses` and
+`get-documentation-parts` into the model; the live reader feeds it from boto3, `read_dump` from
+saved files. Each saved file may hold one of those outputs, several pages concatenated, or a
+`get-export` document (Swagger 2.0 / OpenAPI 3.0 JSON or YAML); the kind is told by its content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from oas2gw.diagnostics import Diagnostic, DiagnosticList, Severity, join_pointer
+from oas2gw.export import codes as C
+from oas2gw.model.normalize import normalize
+from oas2gw.model.types import (
+    ApiModel,
+    Authorizer,
+    GatewayResponse,
+    Integration,
+    IntegrationResponse,
+    Method,
+    MethodResponse,
+    RequestValidator,
+    Resource,
+)
+
+#: the marker API Gateway puts on every model's schema; not part of an OpenAPI schema
+_DRAFT4 = re.compile(r"^https?://json-schema\.org/draft-04/schema#?$")
+#: what an API Gateway id looks like (resource, authorizer, validator ids)
+_AWS_ID = re.compile(r"^[a-z0-9]{6,10}$")
+
+
+@dataclass
+class AwsParts:
+    """API Gateway's outputs for one REST API, as boto3 returns them (or the CLI prints them)."""
+
+    rest_api: dict[str, Any] = field(default_factory=dict)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    authorizers: list[dict[str, Any]] | None = None
+    validators: list[dict[str, Any]] | None = None
+    models: list[dict[str, Any]] | None = None
+    gateway_responses: list[dict[str, Any]] | None = None
+    documentation_parts: list[dict[str, Any]] | None = None
+    #: get-export documents, turned into models by the builder
+    exports: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def model_from_aws(
+    parts: AwsParts, *, keep_defaults: bool = False, source: str = ""
+) -> tuple[ApiModel, list[Diagnostic]]:
+    """The model of what API Gateway holds, normalised unless `keep_defaults`."""
+    return _Converter(parts, source).model(keep_defaults)
+
+
+# -- saved files ---------------------------------------------------------------------------
+
+
+def read_dump(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    keep_defaults: bool = False,
+    texts: Mapping[str, str | bytes] | None = None,
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """Read saved API Gateway outputs (any mix, any order) into one model.
+
+    `texts` maps a name in `paths` to its content, for callers that hold it already. The model is
+    None when no file could be used.
+    """
+    parts = AwsParts()
+    diags = DiagnosticList()
+    for path in paths:
+        name = os.fspath(path)
+        raw = texts[name] if texts is not None and name in texts else Path(name).read_bytes()
+        for value in _json_values(raw, name, diags):
+            classify(value, parts, name, diags)
+    if not parts.resources and not parts.exports and not parts.rest_api:
+        if not diags.items:
+            diags.add(
+                _file_error(
+                    C.E402,
+                    "no get-resources, get-rest-api or get-export output found",
+                    ", ".join(os.fspath(p) for p in paths),
+                )
+            )
+        return None, diags.items
+    if parts.exports and not parts.resources:
+        return _from_exports(parts, keep_defaults, diags)
+    model, more = model_from_aws(
+        parts, keep_defaults=keep_defaults, source=", ".join(map(str, paths))
+    )
+    return model, diags.items + more
+
+
+def _file_error(code: str, message: str, file: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, file=file)
+
+
+def _templates(data: dict[str, Any], key: str) -> None:
+    """API Gateway returns an empty template as null."""
+    if isinstance(data.get(key), dict):
+        data[key] = {k: ("" if v is None else v) for k, v in data[key].items()}
+
+
+def _json_values(raw: str | bytes, name: str, diags: DiagnosticList) -> list[Any]:
+    """One JSON value, or several concatenated (pages saved one after the other); YAML for a
+    `get-export --accepts application/yaml` document."""
+    try:
+        return [orjson.loads(raw)]
+    except orjson.JSONDecodeError:
+        pass
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    pos, end = 0, len(text)
+    try:
+        while True:
+            while pos < end and text[pos].isspace():
+                pos += 1
+            if pos >= end:
+                break
+            value, pos = decoder.raw_decode(text, pos)
+            values.append(value)
+    except json.JSONDecodeError as exc:
+        if not values:
+            try:
+                import yaml
+
+                loaded = yaml.load(text, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                loaded = None
+            if isinstance(loaded, dict) and ("swagger" in loaded or "openapi" in loaded):
+                return [loaded]
+        diags.add(_file_error(C.E402, f"not JSON: {exc}", name))
+    return values
+
+
+def classify(value: Any, parts: AwsParts, name: str, diags: DiagnosticList) -> None:
+    """File one saved output under what it is, told by its shape."""
+    if not isinstance(value, dict):
+        diags.add(_file_error(C.E402, "a saved output must be a JSON object", name))
+        return
+    if "swagger" in value or "openapi" in value:
+        parts.exports.append((name, value))
+        return
+    if "rootResourceId" in value or ("id" in value and "name" in value and "items" not in value):
+        parts.rest_api.update(value)
+        return
+    items = value.get("items", value.get("item"))
+    if not isinstance(items, list):
+        diags.add(_file_error(C.E402, "no `items` list: not an API Gateway output", name))
+        return
+    for item in items:
+        if not isinstance(item, dict):
+            diags.add(_file_error(C.E403, "an item is not a JSON object; skipped", name))
+            continue
+        kind = _kind_of(item)
+        if kind is None:
+            diags.add(_file_error(C.E403, f"item {str(item)[:60]!r} is of no known kind", name))
+            continue
+        target = getattr(parts, kind)
+        if target is None:
+            target = []
+            setattr(parts, kind, target)
+        target.append(item)
+
+
+def _kind_of(item: Mapping[str, Any]) -> str | None:
+    if "path" in item or "resourceMethods" in item or "pathPart" in item:
+        return "resources"
+    if "responseType" in item:
+        return "gateway_responses"
+    if "validateRequestBody" in item or "validateRequestParameters" in item:
+        return "validators"
+    if "schema" in item or "contentType" in item:
+        return "models"
+    if "location" in item and "properties" in item:
+        return "documentation_parts"
+    if "type" in item and (
+        "identitySource" in item
+        or "authorizerUri" in item
+        or "providerARNs" in item
+        or item.get("type") in ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
+    ):
+        return "authorizers"
+    return None
+
+
+def _from_exports(
+    parts: AwsParts, keep_defaults: bool, diags: DiagnosticList
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """A `get-export` document: the builder reads it as any OpenAPI document would be read."""
+    from oas2gw.model.build import build_model
+
+    name, tree = parts.exports[0]
+    model, built = build_model(tree)
+    for d in built:
+        diags.add(d if d.file else Diagnostic(d.code, d.severity, d.message, d.pointer, None, name))
+    if model.integration_count == 0 and model.resources:
+        diags.warning(
+            C.W405,
+            "the get-export document holds no x-amazon-apigateway-integration: export it with "
+            "`--parameters extensions=integrations` (or `extensions=apigateway`)",
+        )
+    if not keep_defaults:
+        model = normalize(model, resource_ids=_export_namespaces(model))
+    return model, diags.items
+
+
+def _export_namespaces(model: ApiModel) -> dict[str, str]:
+    """`get-export` writes each integration's cache namespace, which is its resource's id unless
+    set; an id-shaped namespace that one resource's methods share is taken for that id."""
+    out: dict[str, str] = {}
+    for resource in model.resources:
+        spaces = {
+            m.integration.cache_namespace
+            for m in resource.methods
+            if m.integration is not None and isinstance(m.integration.cache_namespace, str)
+        }
+        if len(spaces) == 1:
+            (space,) = spaces
+            if isinstance(space, str) and _AWS_ID.match(space):
+                out[resource.path] = space
+    return out
+
+
+# -- API Gateway's shapes -> the model -------------------------------------------------------
+
+
+def _parse_json_text(value: Any) -> Any:
+    """API Gateway returns policies and model schemas as JSON text (policies with their quotes
+    escaped once more)."""
+    if not isinstance(value, str):
+        return value
+    for candidate in (value, value.replace('\\"', '"')):
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    return value
+
+
+def _strip_schema_marker(schema: Any) -> Any:
+    if isinstance(schema, dict) and _DRAFT4.match(str(schema.get("$schema", ""))):
+        return {k: v for k, v in schema.items() if k != "$schema"}
+    return schema
+
+
+class _Converter:
+    def __init__(self, parts: AwsParts, source: str) -> None:
+        self.parts = parts
+        self.source = source
+        self.diags = DiagnosticList()
+        self.authorizer_names = {
+            str(a.get("id")): str(a.get("name")) for a in parts.authorizers or [] if "id" in a
+        }
+        self.validator_names = {
+            str(v.get("id")): str(v.get("name")) for v in parts.validators or [] if "id" in v
+        }
+
+    def build(self, cls: type[BaseModel], data: dict[str, Any], where: str) -> Any:
+        """Validate one object; fields the model does not know go to its `extensions` when it
+        has them (AWS keeps adding fields), and are otherwise left out."""
+        known = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.model_fields)
+        fields = {k: v for k, v in data.items() if k in known and v is not None}
+        extra = {k: v for k, v in data.items() if k not in known and v is not None}
+        if extra and "extensions" in cls.model_fields:
+            fields["extensions"] = extra
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            self.diags.error(C.E403, f"{cls.__name__} at {where}: {exc.errors()[0]['msg']}")
+            return None
+
+    def model(self, keep_defaults: bool) -> tuple[ApiModel, list[Diagnostic]]:
+        rest = self.parts.rest_api
+        resources, ids = self.resources()
+        data: dict[str, Any] = {
+            "name": rest.get("name"),
+            "description": rest.get("description"),
+            "version": rest.get("version"),
+            "binaryMediaTypes": [t.replace("~1", "/") for t in rest.get("binaryMediaTypes", [])],
+            "apiKeySource": rest.get("apiKeySource"),
+            "minimumCompressionSize": rest.get("minimumCompressionSize"),
+            "endpointConfiguration": rest.get("endpointConfiguration"),
+            "policy": _parse_json_text(rest.get("policy")),
+            "disableExecuteApiEndpoint": rest.get("disableExecuteApiEndpoint"),
+            "requestValidators": self.validators(),
+            "authorizers": self.authorizers(),
+            "gatewayResponses": self.gateway_responses(),
+            "models": self.models(),
+            "documentation": self.documentation(),
+            "resources": resources,
+        }
+        model = self.build(ApiModel, data, "the REST API")
+        if model is None:
+            model = ApiModel(resources=tuple(resources))
+        return normalize(model, keep_defaults=keep_defaults, resource_ids=ids), self.diags.items
+
+    def resources(self) -> tuple[list[Resource], dict[str, str]]:
+        by_path: dict[str, Resource] = {}
+        ids: dict[str, str] = {}
+        for item in self.parts.resources:
+            path = item.get("path")
+            if not isinstance(path, str):
+                self.diags.error(C.E403, f"resource {item.get('id')!r} has no path; skipped")
+                continue
+            methods = []
+            raw_methods = item.get("resourceMethods") or {}
+            for verb, body in raw_methods.items() if isinstance(raw_methods, dict) else ():
+                where = join_pointer("", path, verb)
+                if not isinstance(body, dict):
+                    self.diags.error(C.E403, f"method {where} is not an object; skipped")
+                    continue
+                method = self.method({"httpMethod": verb, **body}, where)
+                if method is not None:
+                    methods.append(method)
+            previous = by_path.get(path)
+            if previous is not None:  # the same resource on two pages
+                methods = list(previous.methods) + methods
+            by_path[path] = Resource(path=path, methods=tuple(methods))
+            if isinstance(item.get("id"), str):
+                ids[path] = item["id"]
+        return list(by_path.values()), ids
+
+    def method(self, body: dict[str, Any], where: str) -> Method | None:
+        data = dict(body)
+        integration = data.pop("methodIntegration", None)
+        responses = data.pop("methodResponses", None) or {}
+        authorizer_id = data.pop("authorizerId", None)
+        validator_id = data.pop("requestValidatorId", None)
+        if authorizer_id is not None:
+            data["authorizer"] = self.name_of(authorizer_id, self.authorizer_names, "authorizer")
+        if validator_id is not None:
+            data["requestValidator"] = self.name_of(
+                validator_id, self.validator_names, "request validator"
+            )
+        data["responses"] = [
+            r
+            for r in (
+                self.build(MethodResponse, {"statusCode": code, **(resp or {})}, where)
+                for code, resp in responses.items()
+            )
+            if r is not None
+        ]
+        if isinstance(integration, dict):
+            data["integration"] = self.integration(integration, where)
+        return self.build(Method, data, where)  # type: ignore[no-any-return]
+
+    def name_of(self, ident: str, names: Mapping[str, str], what: str) -> str:
+        if ident in names:
+            return names[ident]
+        self.diags.warning(
+            C.W404, f"{what} {ident!r} is named by its id: its name is not in the source"
+        )
+        return ident
+
+    def integration(self, body: dict[str, Any], where: str) -> Integration | None:
+        data = dict(body)
+        responses = data.pop("integrationResponses", None) or {}
+        data["responses"] = []
+        for code, resp in responses.items():
+            rdata = {"statusCode": code, **(resp or {})}
+            _templates(rdata, "responseTemplates")
+            r = self.build(IntegrationResponse, rdata, where)
+            if r is not None:
+                data["responses"].append(r)
+        _templates(data, "requestTemplates")
+        return self.build(Integration, data, where)  # type: ignore[no-any-return]
+
+    def validators(self) -> list[RequestValidator]:
+        out = []
+        for item in self.parts.validators or []:
+            v = self.build(RequestValidator, {k: v for k, v in item.items() if k != "id"}, "")
+            if v is not None:
+                out.append(v)
+        return out
+
+    def authorizers(self) -> list[Authorizer]:
+        out = []
+        for item in self.parts.authorizers or []:
+            a = self.build(Authorizer, {k: v for k, v in item.items() if k != "id"}, "")
+            if a is not None:
+                out.append(a)
+        return out
+
+    def gateway_responses(self) -> list[GatewayResponse]:
+        out = []
+        for item in self.parts.gateway_responses or []:
+            if item.get("defaultResponse", False):
+                continue
+            data = {k: v for k, v in item.items() if k != "defaultResponse"}
+            _templates(data, "responseTemplates")
+            g = self.build(GatewayResponse, data, "")
+            if g is not None:
+                out.append(g)
+        return out
+
+    def models(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in sorted(self.parts.models or [], key=lambda m: str(m.get("name"))):
+            name = item.get("name")
+            if not isinstance(name, str):
+                self.diags.error(C.E403, "a model without a name; skipped")
+                continue
+            out[name] = _strip_schema_marker(_parse_json_text(item.get("schema", "{}")))
+        return out
+
+    def documentation(self) -> dict[str, Any] | None:
+        parts = self.parts.documentation_parts
+        if not parts:
+            return None
+        items = [
+            {"location": p.get("location", {}), "properties": _parse_json_text(p.get("properties"))}
+            for p in parts
+        ]
+        items.sort(key=lambda p: json.dumps(p["location"], sort_keys=True))
+        return {"documentationParts": items}
+
+
+def iter_items(pages: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The `items` of every page, in order."""
+    return [item for page in pages for item in page.get("items", [])]

@@ -44,10 +44,19 @@ _HEADER = "method.response.header."
 
 
 def build_openapi(
-    model: ApiModel, oas: OasVersion = "3.0"
+    model: ApiModel,
+    oas: OasVersion = "3.0",
+    *,
+    sigv4_scheme: str = SIGV4_SCHEME,
+    api_key_scheme: str = API_KEY_SCHEME,
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The OpenAPI tree of `model`, and a warning for each thing that version cannot hold."""
-    return _Emitter(model, oas).document()
+    """The OpenAPI tree of `model`, and a warning for each thing that version cannot hold.
+
+    AWS_IAM and API keys are written as security schemes named `sigv4_scheme` and
+    `api_key_scheme` (a document being merged into may have its own names for them)."""
+    emitter = _Emitter(model, oas)
+    emitter.sigv4_scheme, emitter.api_key_scheme = sigv4_scheme, api_key_scheme
+    return emitter.document()
 
 
 def render_text(tree: Any, fmt: TextFormat = "yaml") -> str:
@@ -106,6 +115,8 @@ class _Emitter:
         self.oas = oas
         self.diags: list[Diagnostic] = []
         self.schemes: dict[str, dict[str, Any]] = {}
+        self.sigv4_scheme = SIGV4_SCHEME
+        self.api_key_scheme = API_KEY_SCHEME
 
     def document(self) -> tuple[dict[str, Any], list[Diagnostic]]:
         m = self.model
@@ -337,7 +348,7 @@ class _Emitter:
         kind = method.authorization_type
         if kind == "AWS_IAM":
             self.schemes.setdefault(
-                SIGV4_SCHEME,
+                self.sigv4_scheme,
                 {
                     "type": "apiKey",
                     "name": "Authorization",
@@ -345,7 +356,7 @@ class _Emitter:
                     X + "authtype": "awsSigv4",
                 },
             )
-            requirement[SIGV4_SCHEME] = []
+            requirement[self.sigv4_scheme] = []
         elif kind in ("CUSTOM", "COGNITO_USER_POOLS"):
             if method.authorizer is None or method.authorizer not in self.schemes:
                 self.diags.append(
@@ -360,9 +371,9 @@ class _Emitter:
                 requirement[method.authorizer] = list(method.authorization_scopes)
         if method.api_key_required:
             self.schemes.setdefault(
-                API_KEY_SCHEME, {"type": "apiKey", "name": "x-api-key", "in": "header"}
+                self.api_key_scheme, {"type": "apiKey", "name": "x-api-key", "in": "header"}
             )
-            requirement[API_KEY_SCHEME] = []
+            requirement[self.api_key_scheme] = []
         return requirement
 
     @staticmethod

@@ -21,10 +21,10 @@ PAGE_LIMIT = 500
 
 def make_client() -> Any:
     """A boto3 `apigateway` client from the environment (AWS_PROFILE, AWS_REGION,
-    AWS_ENDPOINT_URL, ...); boto3 is imported only here, when a live API is read."""
-    import boto3
+    AWS_ENDPOINT_URL, ...) with the project's retry policy; boto3 is imported only then."""
+    from oas2gw.aws import make_client as make_aws_client
 
-    return boto3.client("apigateway")
+    return make_aws_client()
 
 
 def read_live_api(

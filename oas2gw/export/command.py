@@ -1,0 +1,100 @@
+"""`oas2gw export` as one library call: pick the source, read it, write OpenAPI or merge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oas2gw.diagnostics import Diagnostic, error, has_errors
+from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi
+from oas2gw.export import codes as C
+from oas2gw.model.types import ApiModel
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The exported text (None when the source could not be read) and every finding."""
+
+    text: str | None
+    model: ApiModel | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: with `into`: whether the document changes
+    changed: bool = True
+
+    @property
+    def failed(self) -> bool:
+        return self.text is None or has_errors(self.diagnostics)
+
+
+def read_source(
+    *,
+    rest_api_id: str | None = None,
+    dumps: Sequence[str | os.PathLike[str]] = (),
+    client: Any = None,
+    keep_defaults: bool = False,
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """The model of a live API (`rest_api_id`, through `client` or one made from the
+    environment) or of saved outputs (`dumps`)."""
+    if rest_api_id is not None:
+        from oas2gw.export.live import make_client, read_live_api
+
+        try:
+            client = client if client is not None else make_client()
+        except Exception as exc:  # botocore's NoRegionError and friends
+            return None, [error(C.E401, f"cannot make an AWS client: {exc}")]
+        return read_live_api(client, rest_api_id, keep_defaults=keep_defaults)
+    from oas2gw.export.dump import read_dump
+
+    try:
+        return read_dump(dumps, keep_defaults=keep_defaults)
+    except OSError as exc:
+        return None, [error(C.E402, f"cannot read {exc.filename}: {exc.strerror}")]
+
+
+def export_api(
+    *,
+    rest_api_id: str | None = None,
+    dumps: Sequence[str | os.PathLike[str]] = (),
+    client: Any = None,
+    oas: OasVersion = "3.0",
+    fmt: TextFormat = "yaml",
+    keep_defaults: bool = False,
+    into: str | os.PathLike[str] | None = None,
+) -> ExportResult:
+    """Export a REST API as OpenAPI text, or merged into the document `into`."""
+    if (rest_api_id is None) == (not dumps):
+        return ExportResult(
+            None, None, [error(C.E402, "give either a REST API id or saved outputs, not both")]
+        )
+    model, diags = read_source(
+        rest_api_id=rest_api_id, dumps=dumps, client=client, keep_defaults=keep_defaults
+    )
+    if model is None:
+        return ExportResult(None, None, diags)
+    if into is None:
+        text, emitted = emit_openapi(model, oas, fmt)
+        return ExportResult(text, model, diags + emitted)
+    from oas2gw.export.merge import merge_into
+
+    try:
+        original = Path(into).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return ExportResult(None, model, [*diags, error(C.E404, f"cannot read {into}: {exc}")])
+    merged = merge_into(original, model, name=os.fspath(into), document_model=_document_model(into))
+    return ExportResult(merged.text, model, diags + merged.diagnostics, merged.changed)
+
+
+def _document_model(path: str | os.PathLike[str]) -> ApiModel | None:
+    """The document's model as `oas2gw validate` reads it ($refs resolved), when the reader can."""
+    try:
+        from oas2gw.api import load
+    except ImportError:
+        return None
+    try:
+        result = load(path, rules=False)
+    except ImportError:  # the reader is not installed in this tree
+        return None
+    return result.model

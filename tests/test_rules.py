@@ -1089,3 +1089,24 @@ def test_every_finding_says_its_fix_and_is_registered() -> None:
     assert codes <= set(CODES)
     used = set(re.findall(r'"([EW]3\d\d)"', (ROOT / "oas2gw/model/codes.py").read_text()))
     assert used <= codes, f"rules never exercised: {sorted(used - codes)}"
+
+
+def test_template_placeholder_left_in_uri_is_E324_naming_the_variable() -> None:
+    model = api(integration(type="AWS_PROXY", uri="${lambda_uri}"))
+    (diag,) = found(model, "E324")
+    assert (diag.pointer, diag.severity) == (INTEG + "/uri", E)
+    assert "--var lambda_uri=VALUE" in diag.message
+    assert found(model, "E304") == []
+
+
+def test_fn_sub_of_stage_variables_only_asks_for_the_plain_string() -> None:
+    model = api(
+        integration(connection_type="VPC_LINK", connection_id={"Fn::Sub": "${stageVariables.id}"})
+    )
+    (diag,) = found(model, "E324")
+    assert "write its string" in diag.message
+
+
+def test_pseudo_parameters_with_defaults_are_not_asked_for() -> None:
+    sub = {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:s3:path/b"}
+    assert intrinsic_needs(sub) == (["AWS::Region"], [])

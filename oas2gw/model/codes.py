@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oas2gw.codes import register
+from oas2gw.model import build_codes  # noqa: F401  the builder's E2xx codes: one catalogue per stage
 
 E300 = register(
     "E300",

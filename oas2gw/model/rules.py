@@ -132,6 +132,17 @@ def _placeholders_removed(uri: str) -> str:
     return URI_PARAM.sub("p", STAGE_VARIABLE.sub("v", uri))
 
 
+_PLACEHOLDER = re.compile(r"\$\{([^}!][^}]*)\}")
+#: pseudo parameters the reader fills without being told
+_DEFAULTED = frozenset({"AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"})
+
+
+def unsubstituted(text: str) -> list[str]:
+    """Template placeholders (`${AWS::Region}`, `${lambda_uri}`) left in a literal string."""
+    names = (n.strip() for n in _PLACEHOLDER.findall(text))
+    return list(dict.fromkeys(n for n in names if not n.startswith("stageVariables.")))
+
+
 def http_uri_problem(uri: str) -> str | None:
     """Why `uri` is not an absolute, encoded http(s) URL, or None when it is one."""
     plain = _placeholders_removed(uri)
@@ -146,8 +157,6 @@ def http_uri_problem(uri: str) -> str | None:
 
 
 # --- CloudFormation intrinsics ---------------------------------------------------------------
-
-_SUB_NAME = re.compile(r"\$\{([^!}][^}]*)\}")
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -193,9 +202,7 @@ def intrinsic_needs(value: Any) -> tuple[list[str], list[str]]:
                 for var_value in variables.values():
                     walk(var_value, bound)
                 if isinstance(template, str):
-                    names.extend(
-                        n.strip() for n in _SUB_NAME.findall(template) if n.strip() not in variables
-                    )
+                    names.extend(n for n in unsubstituted(template) if n not in variables)
             elif key == "Fn::If":
                 if isinstance(body, list) and body and isinstance(body[0], str):
                     conditions.append(body[0])
@@ -204,7 +211,8 @@ def intrinsic_needs(value: Any) -> tuple[list[str], list[str]]:
                 walk(body, bound)
 
     walk(value)
-    return list(dict.fromkeys(names)), list(dict.fromkeys(conditions))
+    wanted = [n for n in names if n not in _DEFAULTED]
+    return list(dict.fromkeys(wanted)), list(dict.fromkeys(conditions))
 
 
 def intrinsic_message(what: str, value: dict[str, Any]) -> str:
@@ -213,7 +221,12 @@ def intrinsic_message(what: str, value: dict[str, Any]) -> str:
     supply = [f"--var {n}=VALUE" for n in names] + [
         f"--condition {c}=true|false" for c in conditions
     ]
-    how = "supply " + " ".join(supply) if supply else "replace it with a literal value"
+    if supply:
+        how = "supply " + " ".join(supply)
+    elif function == "Fn::Sub":
+        how = "it substitutes nothing CloudFormation knows: write its string as the value"
+    else:
+        how = "replace it with a literal value"
     return f"{what} holds an unresolved {function}: {how}"
 
 
@@ -362,7 +375,9 @@ class _Rules:
                     "function's invocation ARN",
                     ptr,
                 )
-            elif isinstance(a.authorizer_uri, str):
+            elif isinstance(a.authorizer_uri, str) and not self.placeholders(
+                a.authorizer_uri, "authorizerUri", ptr + "/authorizerUri"
+            ):
                 self.aws_uri(a.authorizer_uri, ptr + "/authorizerUri", lambda_only=True)
             if a.type == "TOKEN" and a.identity_source is None:
                 self.out.error(
@@ -575,6 +590,8 @@ class _Rules:
         if not isinstance(integ.uri, str):
             return  # an intrinsic: reported by check_intrinsics
         uptr = ptr + "/uri"
+        if self.placeholders(integ.uri, "uri", uptr):
+            return
         if kind in HTTP_TYPES:
             problem = http_uri_problem(integ.uri)
             if problem:
@@ -602,6 +619,18 @@ class _Rules:
                         uptr,
                     )
         self.uri_parameters(integ)
+
+    def placeholders(self, text: str, what: str, pointer: str) -> bool:
+        """Report `${name}` placeholders nobody substituted; True when there were some."""
+        names = unsubstituted(text)
+        if names:
+            supply = " ".join(f"--var {n}=VALUE" for n in names)
+            self.out.error(
+                C.E324,
+                f"{what} {text!r} holds unsubstituted placeholders: supply {supply}",
+                pointer,
+            )
+        return bool(names)
 
     def aws_uri(self, uri: str, pointer: str, *, lambda_only: bool, proxy: bool = False) -> bool:
         """Check an apigateway service ARN; True when it invokes a Lambda function."""

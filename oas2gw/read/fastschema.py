@@ -1,0 +1,403 @@
+"""OpenAPI structural validation with openapi-spec-validator's verdicts, at a fraction of its cost.
+
+openapi-spec-validator checks a document in two passes: the OpenAPI JSON schema (draft-04, run by
+the interpreted `jsonschema`), then a walk that meta-checks every schema object, looks for
+duplicate operation ids and parameters, unresolved path parameters, duplicate tags and invalid
+`default` values. On a 10,000-operation document that costs seconds, most of it in `jsonschema`
+and in its lists of visited schemas (quadratic in the number of schemas).
+
+The fast path gives the same verdict much sooner:
+
+1. the same JSON schemas that openapi-spec-validator ships, compiled to Python by
+   `fastjsonschema` (formats off and defaults off, as `jsonschema` runs them there);
+2. the same walk, in the same order, over the same objects (so its "visited" rules match), with
+   meta-checks and `default` checks done by the very validators openapi-spec-validator uses,
+   cached by content because large documents repeat the same small schemas thousands of times.
+
+The fast path only ever says "valid". Whenever it finds a problem, or meets anything it does not
+model exactly (OpenAPI 3.1, a non-local or percent-encoded `$ref`, an extension key among the
+paths, anything unexpected), it hands the document to openapi-spec-validator, which stays the
+reference: its verdict and its messages are the ones reported. A differential test compares the
+two over the corpus and mutated documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+__all__ = ["SchemaProblem", "fast_verdict", "reference_problems", "validate_tree"]
+
+OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_VERSION = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)(\..*)?")
+_MAX_REF_HOPS = 64
+_MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One finding of the OpenAPI structural check; `pointer` is "" when the place is unknown."""
+
+    message: str
+    pointer: str = ""
+
+
+class _Uncertain(Exception):
+    """The fast path cannot vouch for this document; the reference must decide."""
+
+
+class _Invalid(Exception):
+    """The fast path found a problem; the reference words it (and confirms it)."""
+
+
+def validate_tree(tree: Any, base_uri: str = "") -> list[SchemaProblem]:
+    """Every OpenAPI structural problem of `tree` (empty when it is valid), as the reference."""
+    if fast_verdict(tree):
+        return []
+    return reference_problems(tree, base_uri)
+
+
+def fast_verdict(tree: Any) -> bool:
+    """True only when openapi-spec-validator would find `tree` valid; False means "ask it"."""
+    try:
+        version = _spec_version(tree)
+        if version is None:
+            return False
+        check = _compiled_schema(version)
+        if check is None:
+            return False
+        check(tree)  # raises on the first structural problem
+        _Walk(tree, version).run()
+    except Exception:  # an invalid document, an unmodelled case or a missing package alike
+        return False
+    return True
+
+
+def reference_problems(tree: Any, base_uri: str = "") -> list[SchemaProblem]:
+    """openapi-spec-validator's findings: the schema pass with pointers, then its walk."""
+    from openapi_spec_validator.shortcuts import get_validator_cls
+    from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+
+    try:
+        cls = get_validator_cls(tree)
+    except (ValidatorDetectError, TypeError, AttributeError):
+        return [SchemaProblem("no OpenAPI version: expected `swagger: '2.0'` or `openapi: 3.x.y`")]
+    problems: list[SchemaProblem] = []
+    try:
+        validator = cls(tree, base_uri=base_uri)
+        for err in cls.schema_validator.iter_errors(tree):
+            pointer = "".join("/" + _escape(part) for part in err.absolute_path)
+            problems.append(SchemaProblem(err.message, pointer))
+        for err in validator.root_validator(validator.schema_path):
+            problems.append(SchemaProblem(str(getattr(err, "message", err))))
+    except Exception as exc:  # the reference itself gave up (an unresolvable $ref, ...)
+        problems.append(SchemaProblem(f"{type(exc).__name__}: {exc}"))
+    return problems
+
+
+def _escape(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _spec_version(tree: Any) -> str | None:
+    """ "2.0" or "3.0" exactly where openapi-spec-validator would pick those; else None."""
+    if not isinstance(tree, dict):
+        return None
+    for keyword, major, minor in (("swagger", "2", "0"), ("openapi", "3", "0")):
+        if keyword in tree:
+            value = tree[keyword]
+            if not isinstance(value, str):
+                return None
+            m = _VERSION.match(value)
+            if m and (m["major"], m["minor"]) == (major, minor):
+                return f"{major}.{minor}"
+    return None
+
+
+@cache
+def _compiled_schema(version: str) -> Callable[[Any], Any] | None:
+    """openapi-spec-validator's own JSON schema for `version`, compiled by fastjsonschema."""
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    from importlib.resources import files
+
+    text = (
+        files("openapi_spec_validator") / f"resources/schemas/v{version}/schema.json"
+    ).read_text(encoding="utf-8")
+    schema = json.loads(text)
+    compiled: Callable[[Any], Any] = fastjsonschema.compile(
+        schema,
+        handlers={"http": _local_only, "https": _local_only},
+        use_formats=False,  # `jsonschema` runs the OpenAPI schema without a format checker
+        use_default=False,  # never write defaults into the user's tree
+        detailed_exceptions=False,
+    )
+    return compiled
+
+
+def _local_only(uri: str) -> Any:
+    """The only remote schema the OpenAPI schemas name is draft-04's; never the network."""
+    if uri.rstrip("#") == "http://json-schema.org/draft-04/schema":
+        from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]  # no stubs
+
+        return REGISTRY.contents("http://json-schema.org/draft-04/schema#")
+    raise ValueError(f"no remote schemas: {uri}")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
+
+
+@cache
+def _meta_check(schema_text: str) -> bool:
+    """openapi-spec-validator's meta-check (OAS30Validator.check_schema) of one schema object."""
+    from jsonschema.exceptions import (  # type: ignore[import-untyped]  # stubs not required
+        SchemaError,
+        ValidationError,
+    )
+    from openapi_schema_validator.validators import OAS30Validator
+
+    try:
+        OAS30Validator.check_schema(json.loads(schema_text))
+    except (SchemaError, ValidationError):
+        return False
+    return True
+
+
+@cache
+def _default_ok(schema_text: str, value_text: str) -> bool:
+    """A `default` checked as openapi-spec-validator checks it (no `$ref` inside: see caller)."""
+    from openapi_schema_validator import oas30_format_checker
+    from openapi_schema_validator.validators import OAS30Validator
+
+    validator = OAS30Validator(json.loads(schema_text), format_checker=oas30_format_checker)
+    return next(iter(validator.iter_errors(json.loads(value_text))), None) is None
+
+
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_ref(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_ref(v) for v in node)
+    return False
+
+
+class _Walk:
+    """openapi-spec-validator's keyword walk, step for step, raising at the first doubt."""
+
+    def __init__(self, tree: dict[str, Any], version: str) -> None:
+        self.tree = tree
+        self.version = version
+        self.meta_checked: set[int] = set()
+        self.visited: set[int] = set()
+        self.operation_ids: set[Any] = set()
+        self._keep: list[Any] = []  # keeps ids stable: nothing we look at is freed meanwhile
+
+    def run(self) -> None:
+        spec = self.tree
+        if "tags" in spec:
+            seen: set[str] = set()
+            for tag in self.resolve(spec["tags"]):
+                name = self.resolve(tag)["name"]
+                if not isinstance(name, str):
+                    raise _Uncertain("tag name")
+                if name in seen:
+                    raise _Invalid("duplicate tag")
+                seen.add(name)
+        if "paths" in spec:
+            for url, item in self.items(spec["paths"]):
+                if url.startswith("x-"):
+                    raise _Uncertain("an extension among the paths")
+                self.path(url, self.resolve(item))
+        if "components" in spec:
+            components = self.resolve(spec["components"])
+            if "schemas" in components:
+                for _, schema in self.items(components["schemas"]):
+                    self.schema(schema, require_properties=True, meta_checked=False, depth=0)
+
+    # -- $ref ---------------------------------------------------------------------------------
+
+    def resolve(self, node: Any) -> Any:
+        hops = 0
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#") or "%" in ref:
+                raise _Uncertain(f"$ref {ref!r}")
+            node = self.tree
+            if ref not in ("#", "#/"):
+                if not ref.startswith("#/"):
+                    raise _Uncertain(f"$ref {ref!r}")
+                for token in ref[2:].split("/"):
+                    key = token.replace("~1", "/").replace("~0", "~")
+                    if isinstance(node, dict):
+                        node = node[key]
+                    elif isinstance(node, list) and key.isdigit():
+                        node = node[int(key)]
+                    else:
+                        raise _Uncertain(f"$ref {ref!r}")
+            hops += 1
+            if hops > _MAX_REF_HOPS:
+                raise _Uncertain("a $ref loop")
+        return node
+
+    def items(self, node: Any) -> Iterator[tuple[str, Any]]:
+        node = self.resolve(node)
+        if not isinstance(node, dict):
+            raise _Uncertain("not a mapping")
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise _Uncertain("a key that is not a string")
+            yield key, value
+
+    def listed(self, node: Any) -> list[Any]:
+        node = self.resolve(node)
+        if not isinstance(node, list):
+            raise _Uncertain("not a list")
+        return node
+
+    # -- paths and operations -----------------------------------------------------------------
+
+    def path(self, url: str, item: Any) -> None:
+        if not isinstance(item, dict):
+            raise _Uncertain("path item")
+        shared = item.get("parameters")
+        if "parameters" in item:
+            self.parameters(shared)
+        for name, operation in self.items(item):
+            if name in OPERATIONS:
+                self.operation(url, name, self.resolve(operation), shared)
+
+    def operation(self, url: str, name: str, operation: Any, shared: Any) -> None:
+        if not isinstance(operation, dict):
+            raise _Uncertain("operation")
+        if "operationId" in operation:
+            op_id = self.resolve(operation["operationId"])
+            if op_id is not None and op_id in self.operation_ids:
+                raise _Invalid("duplicate operationId")
+            self.operation_ids.add(op_id)
+        if "responses" in operation:
+            for _code, response in self.items(operation["responses"]):
+                self.response(self.resolve(response))
+        names: set[str] = set()
+        if "parameters" in operation:
+            self.parameters(operation["parameters"])
+            names.update(self.path_parameter_names(operation["parameters"]))
+        if shared is not None:
+            names.update(self.path_parameter_names(shared))
+        in_url = {field for _, field, _, _ in string.Formatter().parse(url) if field}
+        if names != in_url:
+            raise _Invalid("unresolved path parameter")
+
+    def path_parameter_names(self, parameters: Any) -> Iterator[str]:
+        for parameter in self.listed(parameters):
+            parameter = self.resolve(parameter)
+            if self.resolve(parameter["in"]) == "path":
+                name = self.resolve(parameter["name"])
+                if not isinstance(name, str):
+                    raise _Uncertain("parameter name")
+                yield name
+
+    def response(self, response: Any) -> None:
+        if not isinstance(response, dict):
+            raise _Uncertain("response")
+        if self.version == "2.0":
+            if "schema" in response:
+                self.schema(response["schema"], True, False, 0)
+        elif "content" in response:
+            for _mime, media in self.items(response["content"]):
+                media = self.resolve(media)
+                if not isinstance(media, dict):
+                    raise _Uncertain("media type")
+                if "schema" in media:
+                    self.schema(media["schema"], True, False, 0)
+
+    def parameters(self, parameters: Any) -> None:
+        seen: set[tuple[Any, Any]] = set()
+        for parameter in self.listed(parameters):
+            parameter = self.resolve(parameter)
+            if not isinstance(parameter, dict):
+                raise _Uncertain("parameter")
+            if "schema" in parameter:
+                self.schema(parameter["schema"], True, False, 0)
+            if self.version == "2.0" and "default" in parameter:
+                self.default(parameter, parameter["default"])
+            key = (self.resolve(parameter["name"]), self.resolve(parameter["in"]))
+            if not all(isinstance(k, str) for k in key):
+                raise _Uncertain("parameter name")
+            if key in seen:
+                raise _Invalid("duplicate parameter")
+            seen.add(key)
+
+    # -- schema objects -----------------------------------------------------------------------
+
+    def schema(self, node: Any, require_properties: bool, meta_checked: bool, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            raise _Uncertain("schema nesting")
+        schema = self.resolve(node)
+        if not isinstance(schema, (dict, bool)):
+            raise _Invalid("a schema that is not an object")
+        self._keep.append(schema)
+        key = id(schema)
+        if not meta_checked and key not in self.meta_checked:
+            self.meta_checked.add(key)
+            if not _meta_check(_canonical(schema)):
+                raise _Invalid("schema meta-check")
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        if not isinstance(schema, dict):
+            return
+        nested: set[str] = set()
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in schema:
+                for inner in self.listed(schema[keyword]):
+                    self.schema(inner, False, True, depth + 1)
+                    if keyword == "allOf":
+                        nested |= self.properties_of(inner, depth + 1)
+        for keyword in ("not", "items"):
+            if keyword in schema:
+                self.schema(schema[keyword], False, True, depth + 1)
+        if "properties" in schema:
+            for _name, prop in self.items(schema["properties"]):
+                self.schema(prop, False, True, depth + 1)
+        if "allOf" in schema and require_properties:
+            required = self.resolve(schema["required"]) if "required" in schema else None
+            properties = self.resolve(schema["properties"]) if "properties" in schema else None
+            if set(required or []) - set(properties or []) - nested:
+                raise _Invalid("required names an undefined property")
+        if "default" in schema:
+            value = self.resolve(schema["default"])
+            nullable = self.resolve(schema["nullable"]) if "nullable" in schema else False
+            if value is not None or nullable is not True:
+                self.default(schema, value)
+
+    def properties_of(self, node: Any, depth: int) -> set[str]:
+        if depth > _MAX_DEPTH:
+            raise _Uncertain("schema nesting")
+        schema = self.resolve(node)
+        if not isinstance(schema, dict):
+            raise _Uncertain("schema")
+        found: set[str] = set()
+        if "properties" in schema:
+            found.update(key for key, _ in self.items(schema["properties"]))
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in schema:
+                for inner in self.listed(schema[keyword]):
+                    found |= self.properties_of(inner, depth + 1)
+        for keyword in ("items", "not"):
+            if keyword in schema:
+                found |= self.properties_of(schema[keyword], depth + 1)
+        return found
+
+    def default(self, schema: dict[str, Any], value: Any) -> None:
+        if _has_ref(schema):  # the reference resolves those through the whole document
+            raise _Uncertain("a default beside a $ref")
+        if not _default_ok(_canonical(schema), _canonical(value)):
+            raise _Invalid("default does not match its schema")

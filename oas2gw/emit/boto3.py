@@ -1,0 +1,395 @@
+"""`--to boto3`: a standalone Python script that makes a `Plan` true on a REST API.
+
+The script makes the same calls with the same parameters as the shell script rendered from the
+same plan, and behaves the same way: the REST API id from the generation, else `$REST_API_ID`,
+else the first argument; resources found by path or created parent first; methods that existed
+when the run began deleted before they are put again, so a second run gives the same state;
+adaptive retries unless the caller set `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS`; on failure, one
+line naming the step, and exit status 1.
+
+Nothing from the document is ever code. Every value is a Python literal made by `repr` (strings
+re-quoted the way black would), comments carry only our own words, and variable names are our
+own (`resource_3`, `authorizer_1`), never derived from the document. The text is laid out the
+way black lays it out at its default line length, so a user can keep it under black or ruff.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from oas2gw.plan import Plan, Ref, Step, Sub
+
+#: black's default line length
+LINE_LENGTH = 88
+_INDENT = "    "
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def method_name(operation: str) -> str:
+    """`PutIntegration` -> `put_integration`, the boto3 client method."""
+    return _CAMEL.sub("_", operation).lower()
+
+
+# --- literals, laid out as black lays them out -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    """An expression of our own (a variable, a call) placed among literal values."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """`func(arg, name=value, ...)`; `args` pairs a keyword (or None) with its value."""
+
+    func: str
+    args: tuple[tuple[str | None, Any], ...]
+
+
+def string_literal(text: str) -> str:
+    """A Python literal for `text`, quoted as black quotes it (double quotes unless that needs
+    more escapes). `repr` escapes every character that is not printable, so the literal is one
+    line of valid UTF-8 whatever `text` holds."""
+    literal = repr(text)
+    if literal[0] == '"':
+        return literal
+    body = literal[1:-1]
+    if '"' not in body:
+        return '"' + body.replace("\\'", "'") + '"'
+    escaped_single = body.count("\\'")
+    escaped_double = body.count('"')
+    if escaped_double <= escaped_single:
+        return '"' + body.replace("\\'", "'").replace('"', '\\"') + '"'
+    return literal
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal, as black counts them (wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _flat(value: Any) -> str:
+    """`value` as an expression on one line."""
+    if isinstance(value, Code):
+        return value.text
+    if isinstance(value, Call):
+        return value.func + "(" + ", ".join(_flat_arg(k, v) for k, v in value.args) + ")"
+    if isinstance(value, str):
+        return string_literal(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_flat(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _flat_arg(name: str | None, value: Any) -> str:
+    return _flat(value) if name is None else f"{name}={_flat(value)}"
+
+
+def _elements(value: Any) -> tuple[str, str, list[tuple[str, Any]]] | None:
+    """A bracketed value's brackets and its elements (each a prefix and a value), or None."""
+    if isinstance(value, Call):
+        return value.func + "(", ")", [("" if k is None else k + "=", v) for k, v in value.args]
+    if isinstance(value, Mapping) and value:
+        return "{", "}", [(_flat(str(k)) + ": ", v) for k, v in value.items()]
+    if isinstance(value, (list, tuple)) and value:
+        return "[", "]", [("", v) for v in value]
+    return None
+
+
+def layout(value: Any, indent: str = "", prefix: str = "", suffix: str = "") -> list[str]:
+    """The lines of `indent + prefix + value + suffix`, split the way black splits them.
+
+    One line if it fits; else the bracket's contents on one line of their own if they fit;
+    else one element per line with a trailing comma, each element laid out the same way.
+    """
+    line = indent + prefix + _flat(value) + suffix
+    parts = _elements(value)
+    if parts is None or _width(line) <= LINE_LENGTH:
+        return [line]
+    opening, closing, elements = parts
+    inner = indent + _INDENT
+    head = indent + prefix + opening
+    tail = indent + closing + suffix
+    body = ", ".join(p + _flat(v) for p, v in elements)
+    atom = len(elements) == 1 and _elements(elements[0][1]) is None
+    if atom or _width(inner + body) <= LINE_LENGTH:
+        return [head, inner + body, tail]
+    if len(elements) == 1:  # one bracketed element: split it, without a trailing comma
+        element_prefix, element = elements[0]
+        return [head, *layout(element, inner, element_prefix), tail]
+    lines = [head]
+    for element_prefix, element in elements:
+        lines.extend(layout(element, inner, element_prefix, ","))
+    lines.append(tail)
+    return lines
+
+
+# --- the script ---------------------------------------------------------------------------
+
+_HEADER = '''\
+#!/usr/bin/env python3
+"""Makes an OpenAPI document's API Gateway methods true on an existing REST API.
+
+Generated by oas2gw. Creates missing resources (parent first), models, request validators
+and authorizers, then deletes and re-puts each method with its responses and integration.
+Running it again gives the same state. Changes reach clients at the next deployment.
+
+Usage:       USAGE
+Environment: the usual AWS settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
+             AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
+Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+Needs Python 3.8 or later and boto3.
+"""
+
+import os
+import sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+'''
+
+_RUNTIME = '''
+
+class Run:
+    """The REST API being built: its clients, the step under way, the ids found so far."""
+
+    def __init__(self, rest_api_id):
+        retries = {}
+        if not os.environ.get("AWS_RETRY_MODE"):
+            retries["mode"] = "adaptive"
+        if not os.environ.get("AWS_MAX_ATTEMPTS"):
+            retries["max_attempts"] = 10
+        self.session = boto3.session.Session()
+        self.config = Config(retries=retries)
+        self.clients = {}
+        self.rest_api_id = rest_api_id
+        self.step = "start"
+        self.resources = {}  # path -> resource id
+        self.methods = {}  # resource id -> the methods it had when the run began
+
+    def client(self, service):
+        if service not in self.clients:
+            self.clients[service] = self.session.client(service, config=self.config)
+        return self.clients[service]
+
+    def at(self, step):
+        """Name the step that the next calls belong to, for the failure message."""
+        self.step = step
+
+    def identity(self):
+        """The region, account and partition that execute-api ARNs are built from."""
+        self.at("region and account")
+        caller = self.client("sts").get_caller_identity()
+        partition = caller["Arn"].split(":")[1]
+        return self.session.region_name, caller["Account"], partition
+
+    def list_resources(self):
+        self.at("list resources")
+        pages = self.client("apigateway").get_paginator("get_resources")
+        for page in pages.paginate(restApiId=self.rest_api_id, embed=["methods"]):
+            for item in page["items"]:
+                self.resources[item["path"]] = item["id"]
+                self.methods[item["id"]] = set(item.get("resourceMethods") or ())
+        if "/" not in self.resources:
+            raise Failure("the REST API has no root resource")
+        return self.resources["/"]
+
+    def find(self, listing, name):
+        """The id of the item called `name` in a listing (`get_models`, ...), or None."""
+        pages = self.client("apigateway").get_paginator(listing)
+        for page in pages.paginate(restApiId=self.rest_api_id):
+            for item in page["items"]:
+                if item["name"] == name:
+                    return item["id"]
+        return None
+
+
+class Failure(Exception):
+    """A step that cannot go on, for a reason of our own rather than AWS's."""
+
+
+def concat(*parts):
+    return "".join(parts)
+
+
+def error_code(error):
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def main(argv):
+    rest_api_id = REST_API_ID_SOURCE
+    if not rest_api_id:
+        print(f"usage: {argv[0]} REST_API_ID   (or set REST_API_ID)", file=sys.stderr)
+        return 2
+    run = Run(rest_api_id)
+    try:
+        steps = build(run)
+    except (BotoCoreError, ClientError, Failure) as error:
+        print(f"oas2gw: step failed: {run.step}: {error}", file=sys.stderr)
+        return 1
+    print(f"oas2gw: {steps} steps done on REST API {rest_api_id}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+'''
+
+
+def render_boto3(plan: Plan, *, rest_api_id: str | None = None) -> str:
+    """Render `plan` as a Python script; `rest_api_id` bakes the id in (else `$REST_API_ID`,
+    else the first argument)."""
+    return _Script(plan).render(rest_api_id)
+
+
+@dataclass
+class _Script:
+    plan: Plan
+    variables: dict[tuple[str, str], str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def render(self, rest_api_id: str | None) -> str:
+        if rest_api_id is None:
+            usage = "python3 import.py REST_API_ID   (or set REST_API_ID)"
+            source = 'os.environ.get("REST_API_ID") or (argv[1] if len(argv) > 1 else "")'
+        else:
+            usage = "python3 import.py"
+            source = string_literal(rest_api_id)
+        out = [_HEADER.replace("USAGE", usage, 1)]
+        out.append(f"TITLE = {string_literal(self.plan.title or 'REST API')}\n")
+        out.append(f"METHODS = {self.plan.method_count}\n\n\n")
+        self._build()
+        out.append("\n".join(self.lines) + "\n")
+        out.append(_RUNTIME.replace("REST_API_ID_SOURCE", source, 1))
+        return "".join(out)
+
+    def _build(self) -> None:
+        add = self.lines.append
+        add("def build(run):")
+        add(f'{_INDENT}"""The plan\'s {len(self.plan.steps)} steps, in order."""')
+        add(f'{_INDENT}apigateway = run.client("apigateway")')
+        add(f"{_INDENT}rest_api_id = run.rest_api_id")
+        self.variables[("rest_api", "")] = "rest_api_id"
+        if any(_uses_identity(s) for s in self.plan.steps):
+            add(f"{_INDENT}region, account, partition = run.identity()")
+            for kind in ("region", "account", "partition"):
+                self.variables[(kind, "")] = kind
+        add(f"{_INDENT}resource_0 = run.list_resources()")
+        self.variables[("resource", "/")] = "resource_0"
+        previous = None
+        for step in self.plan.steps:
+            if step.label != previous:
+                add("")
+                previous = step.label
+            self._step(step)
+        add("")
+        add(f"{_INDENT}return {len(self.plan.steps)}")
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def _at(self, step: Step, indent: str = _INDENT) -> None:
+        label = f"{step.label} {method_name(step.operation)}"
+        self.lines.extend(layout(Call("run.at", ((None, label),)), indent))
+
+    def _step(self, step: Step) -> None:
+        self._at(step)
+        if step.action == "create_resource":
+            self._create_resource(step)
+        elif step.action == "ensure":
+            self._ensure(step)
+        elif step.action == "delete_method":
+            resource = _flat(self._ref(step.refs["resourceId"]))
+            verb = string_literal(str(step.params["httpMethod"]))
+            self.lines.append(f"{_INDENT}if {verb} in run.methods.get({resource}, ()):")
+            self._emit(step, _INDENT * 2)
+        elif step.tolerate:
+            add = self.lines.append
+            add(f"{_INDENT}try:")
+            self._emit(step, _INDENT * 2)
+            add(f"{_INDENT}except ClientError as error:")
+            codes = ", ".join(string_literal(c) for c in step.tolerate)
+            add(f"{_INDENT * 2}if error_code(error) not in ({codes},):")
+            add(f"{_INDENT * 3}raise")
+        else:
+            self._emit(step, _INDENT)
+
+    def _create_resource(self, step: Step) -> None:
+        assert step.saves is not None
+        var = self._define(step.saves, "resource")
+        lookup = Call("run.resources.get", ((None, step.key),))
+        self.lines.extend(layout(lookup, _INDENT, f"{var} = "))
+        self.lines.append(f"{_INDENT}if {var} is None:")
+        self._emit(step, _INDENT * 2, target="response")
+        self.lines.append(f'{_INDENT * 2}{var} = response["id"]')
+
+    def _ensure(self, step: Step) -> None:
+        assert step.lookup is not None
+        find = Call("run.find", ((None, method_name(step.lookup)), (None, step.key)))
+        if step.saves is None:
+            self.lines.extend(layout(find, _INDENT, "found = "))
+            self.lines.append(f"{_INDENT}if found is None:")
+            self._emit(step, _INDENT * 2)
+            return
+        var = self._define(step.saves, step.saves.kind)
+        self.lines.extend(layout(find, _INDENT, f"{var} = "))
+        self.lines.append(f"{_INDENT}if {var} is None:")
+        self._emit(step, _INDENT * 2, target="response")
+        self.lines.append(f'{_INDENT * 2}{var} = response["id"]')
+        if step.update is not None:
+            self.lines.append(f"{_INDENT}else:")
+            self._emit(step.update, _INDENT * 2)
+
+    def _emit(self, step: Step, indent: str, target: str | None = None) -> None:
+        client = "apigateway" if step.service == "apigateway" else None
+        if client is None:
+            client = f"run.client({string_literal(step.service)})"
+        args: list[tuple[str | None, Any]] = [
+            (name, self._ref(ref)) for name, ref in step.refs.items()
+        ]
+        args += list(step.params.items())
+        call = Call(f"{client}.{method_name(step.operation)}", tuple(args))
+        self.lines.extend(layout(call, indent, f"{target} = " if target else ""))
+
+    def _define(self, ref: Ref, stem: str) -> str:
+        count = self.counts.get(stem, 0) + 1
+        self.counts[stem] = count
+        var = f"{stem}_{count}"
+        self.variables[(ref.kind, ref.key)] = var
+        return var
+
+    def _ref(self, ref: Ref | Sub) -> Code | Call:
+        if isinstance(ref, Sub):
+            return Call(
+                "concat",
+                tuple((None, p if isinstance(p, str) else self._ref(p)) for p in ref.parts),
+            )
+        try:
+            return Code(self.variables[(ref.kind, ref.key)])
+        except KeyError:
+            raise ValueError(f"the plan refers to {ref} before any step makes it") from None
+
+
+def _uses_identity(step: Step) -> bool:
+    for ref in step.refs.values():
+        parts: Sequence[Any] = ref.parts if isinstance(ref, Sub) else (ref,)
+        if any(isinstance(p, Ref) and p.kind in ("region", "account", "partition") for p in parts):
+            return True
+    return False

@@ -274,8 +274,11 @@ def child(task: str, files: list[str], gc_policy: str, profile: str | None) -> d
     """Run one task in this (fresh) process and describe what it cost."""
     with tempfile.TemporaryDirectory(prefix="oas2gw-bench-") as tmp:
         out = os.path.join(tmp, "out")
+        prepare = TASKS.get(task)
+        if prepare is None:
+            return {"status": NOT_AVAILABLE, "note": f"no task {task!r}"}
         try:
-            run = TASKS[task](files, out)
+            run = prepare(files, out)
         except Unavailable as exc:
             return {"status": NOT_AVAILABLE, "note": str(exc)}
         gc.collect()

@@ -135,3 +135,36 @@ def count_by_severity(diags: Iterable[Diagnostic]) -> dict[str, int]:
 
 
 # -- diff -------------------------------------------------------------------------------------
+
+
+if TYPE_CHECKING:
+    from oas2gw.diff_sources import DiffResult
+
+
+def diff(
+    left: str,
+    right: str,
+    *,
+    ignore: Iterable[str] = (),
+    options: ReadOptions | None = None,
+    client: Any = None,
+) -> DiffResult:
+    """Compare two sides, each a document, saved `get-resources` JSON or `apigateway:ID` (read
+    with `client`, or one made from the usual AWS environment), after export's normalisation."""
+    from oas2gw.diff_sources import diff_sides
+
+    return diff_sides(left, right, ignore=ignore, options=options, client=client)
+
+
+def check_generated(expected_text: str, path: str | os.PathLike[str]) -> Diagnostic | None:
+    """None when `path` holds exactly `expected_text`; else E501 (stale) or E502 (missing)."""
+    from oas2gw.diff import check_generated as check
+
+    return check(expected_text, path)
+
+
+def generated_diff(expected_text: str, path: str | os.PathLike[str]) -> str:
+    """A short unified diff from the file at `path` to `expected_text`, for a CI log."""
+    from oas2gw.diff import generated_diff as short_diff
+
+    return short_diff(expected_text, path)

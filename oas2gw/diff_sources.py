@@ -1,0 +1,186 @@
+"""The two sides of a diff: a document, saved API Gateway JSON, or `apigateway:REST_API_ID`.
+
+A side's kind is told by its prefix or its first bytes, so each file is read once and parsed once
+by the reader that fits it. boto3 is imported only when a side is a live API.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oas2gw.diagnostics import Diagnostic, Severity
+from oas2gw.diff import Change, count_methods, diff_models
+from oas2gw.diff_codes import E503
+
+if TYPE_CHECKING:
+    from oas2gw.model.types import ApiModel
+    from oas2gw.read import ReadOptions
+
+#: a side written `apigateway:REST_API_ID` is the live API
+LIVE_PREFIX = "apigateway:"
+_API_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: the first key of what `aws apigateway get-resources` / `get-rest-api` print
+_DUMP_KEYS = frozenset({"items", "item", "position", "id", "rootResourceId"})
+_FIRST_KEY = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"([^"\\]{0,64})"')
+
+
+class SideKind(str, enum.Enum):
+    DOCUMENT = "document"
+    DUMP = "dump"
+    LIVE = "live"
+
+
+def side_kind(spec: str, head: bytes = b"") -> SideKind:
+    """`apigateway:ID` is live; a JSON object whose first key is `items`, `position` or `id` is
+    saved API Gateway output; anything else is read as a document (`get-export` output is one)."""
+    if spec.startswith(LIVE_PREFIX):
+        return SideKind.LIVE
+    match = _FIRST_KEY.match(head)
+    if match and match.group(1).decode("ascii", "replace") in _DUMP_KEYS:
+        return SideKind.DUMP
+    return SideKind.DOCUMENT
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side read into the model; `model` is None when it could not be read."""
+
+    spec: str
+    kind: SideKind
+    model: ApiModel | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+ClientFactory = Callable[[], Any]
+
+
+def read_side(
+    spec: str,
+    *,
+    options: ReadOptions | None = None,
+    client: Any = None,
+    client_factory: ClientFactory | None = None,
+) -> Side:
+    """Read one side, normalised as export normalises. A live side uses `client`, or one made
+    by `client_factory` (default: from the usual AWS environment)."""
+    from oas2gw.model.normalize import normalize
+
+    if spec.startswith(LIVE_PREFIX):
+        return _read_live(spec, client, client_factory)
+    try:
+        raw = Path(spec).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Side(spec, SideKind.DOCUMENT, None, [_error(f"cannot read: {reason}", spec)])
+    kind = side_kind(spec, raw[:256])
+    if kind is SideKind.DUMP:
+        from oas2gw.export.dump import read_dump
+
+        model, diags = read_dump([spec], texts={spec: raw})
+        return Side(spec, kind, model, diags)
+    from oas2gw.api import load
+
+    result = load(spec, text=raw, options=options, rules=False)
+    model = normalize(result.model) if result.model is not None else None
+    return Side(spec, kind, model, result.diagnostics)
+
+
+def _read_live(spec: str, client: Any, client_factory: ClientFactory | None) -> Side:
+    from oas2gw.export import codes as export_codes
+    from oas2gw.export.live import make_client, read_live_api
+
+    rest_api_id = spec[len(LIVE_PREFIX) :]
+    if not _API_ID.match(rest_api_id):
+        message = f"{spec!r}: expected apigateway: followed by a REST API id"
+        return Side(spec, SideKind.LIVE, None, [_error(message, spec)])
+    if client is None:
+        try:
+            client = (client_factory or make_client)()
+        except Exception as exc:  # botocore raises several unrelated types for a bad environment
+            message = f"cannot make an AWS client: {_first_line(exc)}"
+            diag = Diagnostic(export_codes.E401, Severity.ERROR, message, file=spec)
+            return Side(spec, SideKind.LIVE, None, [diag])
+    model, diags = read_live_api(client, rest_api_id)
+    return Side(spec, SideKind.LIVE, model, [_named(d, spec) for d in diags])
+
+
+def _error(message: str, spec: str) -> Diagnostic:
+    return Diagnostic(E503, Severity.ERROR, message, file=spec)
+
+
+def _named(diag: Diagnostic, spec: str) -> Diagnostic:
+    from dataclasses import replace
+
+    return diag if diag.file or diag.location else replace(diag, file=spec)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """What `diff` found: the changes, every diagnostic of reading both sides, and how many
+    methods were compared. `changes` is empty when a side could not be read (`failed`)."""
+
+    left: Side
+    right: Side
+    changes: list[Change] = field(default_factory=list)
+    compared: int = 0
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.left.diagnostics + self.right.diagnostics
+
+    @property
+    def failed(self) -> bool:
+        return self.left.model is None or self.right.model is None
+
+    @property
+    def same(self) -> bool:
+        return not self.failed and not self.changes
+
+
+def diff_sides(
+    left: str,
+    right: str,
+    *,
+    ignore: Iterable[str] = (),
+    options: ReadOptions | None = None,
+    client: Any = None,
+    client_factory: ClientFactory | None = None,
+) -> DiffResult:
+    """Read both sides and compare them. Two live sides share one client."""
+    if client is None and left.startswith(LIVE_PREFIX) and right.startswith(LIVE_PREFIX):
+        factory = client_factory
+        if factory is None:
+            from oas2gw.export.live import make_client
+
+            factory = make_client
+        try:
+            client = factory()
+        except Exception:  # reported once per side by `read_side`, with the reason
+            client = None
+    a = read_side(left, options=options, client=client, client_factory=client_factory)
+    b = read_side(right, options=options, client=client, client_factory=client_factory)
+    if a.model is None or b.model is None:
+        return DiffResult(a, b)
+    changes = diff_models(a.model, b.model, ignore=ignore, normalized=True)
+    return DiffResult(a, b, changes, count_methods(a.model, b.model))
+
+
+__all__ = [
+    "LIVE_PREFIX",
+    "DiffResult",
+    "Side",
+    "SideKind",
+    "diff_sides",
+    "read_side",
+    "side_kind",
+]

@@ -1067,6 +1067,14 @@ def test_enums_come_from_botocore() -> None:
     assert "WAF_FILTERED" in enum_values("GatewayResponseType")
 
 
+def test_known_values_do_not_need_botocore_and_the_fallback_matches_it() -> None:
+    from oas2gw.model.rules import _ENUM_FALLBACKS, _botocore_enums
+
+    for shape, ours in _ENUM_FALLBACKS.items():
+        if shape in _botocore_enums():  # botocore may add values, never lose ours
+            assert set(ours) <= set(_botocore_enums()[shape]), shape
+
+
 def test_duplicate_default_responses_are_E319() -> None:
     model = api(
         integration(responses=(response("200"), response("404"))),

@@ -60,8 +60,10 @@ HTTP_API_ONLY = frozenset(
 
 # --- botocore's enums ------------------------------------------------------------------------
 
-#: the shapes in botocore's apigateway model, with the values this version of the tool
-#: knew; passthroughBehavior is a plain string in botocore, so only its fallback exists
+#: the shapes in botocore's apigateway model, with the values this version of the tool knew.
+#: A value in these lists is accepted at once; any other is looked up in botocore's model, so
+#: a value AWS adds later is accepted as soon as botocore knows it. passthroughBehavior is a
+#: plain string in botocore, so only our list exists.
 _ENUM_FALLBACKS: dict[str, tuple[str, ...]] = {
     "IntegrationType": INTEGRATION_TYPES,
     "ConnectionType": CONNECTION_TYPES,
@@ -70,22 +72,49 @@ _ENUM_FALLBACKS: dict[str, tuple[str, ...]] = {
     "AuthorizerType": ("TOKEN", "REQUEST", "COGNITO_USER_POOLS"),
     "ApiKeySourceType": ("HEADER", "AUTHORIZER"),
     "EndpointType": ("REGIONAL", "EDGE", "PRIVATE"),
-    "GatewayResponseType": (),
+    "GatewayResponseType": (
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+        "RESOURCE_NOT_FOUND",
+        "UNAUTHORIZED",
+        "INVALID_API_KEY",
+        "ACCESS_DENIED",
+        "AUTHORIZER_FAILURE",
+        "AUTHORIZER_CONFIGURATION_ERROR",
+        "INVALID_SIGNATURE",
+        "EXPIRED_TOKEN",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "INTEGRATION_FAILURE",
+        "INTEGRATION_TIMEOUT",
+        "API_CONFIGURATION_ERROR",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "BAD_REQUEST_PARAMETERS",
+        "BAD_REQUEST_BODY",
+        "REQUEST_TOO_LARGE",
+        "THROTTLED",
+        "QUOTA_EXCEEDED",
+        "WAF_FILTERED",
+    ),
     "PassthroughBehavior": PASSTHROUGH_BEHAVIORS,
 }
 
 
 @cache
-def enum_values(shape: str) -> tuple[str, ...]:
-    """The values of one of botocore's apigateway enums (our own list where botocore has none)."""
+def _botocore_enums() -> dict[str, tuple[str, ...]]:
+    """Every string enum of botocore's apigateway model, loaded once."""
     try:
         import botocore.session
 
         model = botocore.session.get_session().get_service_model("apigateway")
-        values = tuple(model.shape_for(shape).enum or ())
-    except Exception:  # botocore absent, or the shape renamed: fall back to what we knew
-        values = ()
-    return values or _ENUM_FALLBACKS.get(shape, ())
+        shapes = (model.shape_for(name) for name in model.shape_names)
+        return {shape.name: tuple(shape.enum) for shape in shapes if getattr(shape, "enum", None)}
+    except Exception:  # botocore absent or unreadable: fall back to what we knew
+        return {}
+
+
+def enum_values(shape: str) -> tuple[str, ...]:
+    """The values of one of botocore's apigateway enums (our own list where botocore has none)."""
+    return _botocore_enums().get(shape) or _ENUM_FALLBACKS.get(shape, ())
 
 
 # --- expressions -----------------------------------------------------------------------------
@@ -262,6 +291,8 @@ class _Rules:
         """Report a value outside botocore's enum; True when the value is acceptable."""
         if value is None:
             return True
+        if value in _ENUM_FALLBACKS.get(shape, ()):
+            return True  # known to this version: no need to load botocore's model
         allowed = enum_values(shape)
         if not allowed or value in allowed:
             return True
@@ -951,46 +982,59 @@ class _Rules:
             "documentation": "/" + X + "documentation",
         }
         for field, ptr in roots.items():
-            self.intrinsics_at(getattr(m, field), ptr, field_label(field))
+            self.intrinsics_at(getattr(m, field), ptr, (), field_label(field))
         for gr in m.gateway_responses:
             ptr = join_pointer("/" + X + "gateway-responses", gr.response_type)
-            self.intrinsics_at(gr.response_parameters, ptr + "/responseParameters", "")
-            self.intrinsics_at(gr.response_templates, ptr + "/responseTemplates", "")
+            for key in ("responseParameters", "responseTemplates"):
+                value = (
+                    gr.response_parameters if key == "responseParameters" else gr.response_templates
+                )
+                self.intrinsics_at(value, ptr, (key,), key)
         models = "/definitions" if m.openapi_version == "2.0" else "/components/schemas"
         for name, schema in m.models.items():
-            self.intrinsics_at(schema, join_pointer(models, name), f"model {name}")
+            self.intrinsics_at(schema, join_pointer(models, name), (), f"model {name}")
 
     def intrinsics_in(self, obj: BaseModel, pointer: str) -> None:
         """Intrinsics in the literal fields of one model object (not its nested objects)."""
-        for name, info in type(obj).model_fields.items():
-            if name in ("pointer", "extensions", "responses"):
-                continue
+        for name, key in _literal_fields(type(obj)):
             value = getattr(obj, name)
-            if isinstance(value, BaseModel):
-                continue
-            key = info.alias or name
-            self.intrinsics_at(value, join_pointer(pointer, key), key)
+            if isinstance(value, (dict, list, tuple)):
+                self.intrinsics_at(value, pointer, (key,), key)
 
-    def intrinsics_at(self, value: Any, pointer: str, label: str) -> None:
-        for where, found in _find_intrinsics(value, pointer, label):
-            self.out.error(C.E324, intrinsic_message(where[1], found), where[0])
+    def intrinsics_at(self, value: Any, base: str, prefix: tuple[str, ...], label: str) -> None:
+        """Report every intrinsic under `value`; pointers are only built for what is found."""
+        if not isinstance(value, (dict, list, tuple)):
+            return
+        for path, found in _find_intrinsics(value, prefix):
+            what = label + "".join(f"[{token}]" for token in path[len(prefix) :])
+            self.out.error(C.E324, intrinsic_message(what, found), join_pointer(base, *path))
+
+
+@cache
+def _literal_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, extension key) of the fields that may hold an intrinsic (`Text` and maps of it)."""
+    skip = {"pointer", "extensions", "responses"}
+    return tuple(
+        (name, info.alias or name)
+        for name, info in cls.model_fields.items()
+        if name not in skip and "dict[" in str(info.annotation)
+    )
 
 
 def _find_intrinsics(
-    value: Any, pointer: str, label: str
-) -> Iterator[tuple[tuple[str, str], dict[str, Any]]]:
-    if is_intrinsic(value):
-        yield (pointer, label or pointer), value
-    elif isinstance(value, dict):
+    value: Any, path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    if isinstance(value, dict):
+        if is_intrinsic(value):
+            yield path, value
+            return
         for key, item in value.items():
-            yield from _find_intrinsics(item, join_pointer(pointer, key), _sub(label, key))
-    elif isinstance(value, (list, tuple)):
+            if isinstance(item, (dict, list, tuple)):
+                yield from _find_intrinsics(item, (*path, str(key)))
+    else:
         for i, item in enumerate(value):
-            yield from _find_intrinsics(item, join_pointer(pointer, i), _sub(label, str(i)))
-
-
-def _sub(label: str, key: str) -> str:
-    return f"{label}[{key}]" if label else key
+            if isinstance(item, (dict, list, tuple)):
+                yield from _find_intrinsics(item, (*path, str(i)))
 
 
 def field_label(field: str) -> str:

@@ -612,6 +612,20 @@ BAD: list[Any] = [
         "/x-amazon-apigateway-policy/Statement/0/Resource",
     ),
     (
+        "mapping_as_request_parameter_value_is_E337",
+        api(integration(request_parameters={"integration.request.header.X": {"a": 1}})),
+        "E337",
+        E,
+        INTEG + "/requestParameters/integration.request.header.X",
+    ),
+    (
+        "mapping_as_uri_is_E337",
+        api(integration(uri={"host": "example.com"})),
+        "E337",
+        E,
+        INTEG + "/uri",
+    ),
+    (
         "request_templates_on_proxy_is_W325",
         api(integration(type="HTTP_PROXY", request_templates={"application/json": "{}"})),
         "W325",

@@ -284,3 +284,10 @@ W336 = register(
     "with a method that has no integration.",
     "Add an integration (a MOCK one if the method is a placeholder), or remove the operation.",
 )
+E337 = register(
+    "E337",
+    "mapping where text belongs",
+    "A field API Gateway takes as a string (a uri, a mapping expression, a template, an ARN) "
+    "holds a mapping that is not a CloudFormation intrinsic.",
+    "Write the value as a string; quote YAML values that start with `{`.",
+)

@@ -995,11 +995,31 @@ class _Rules:
             self.intrinsics_at(schema, join_pointer(models, name), (), f"model {name}")
 
     def intrinsics_in(self, obj: BaseModel, pointer: str) -> None:
-        """Intrinsics in the literal fields of one model object (not its nested objects)."""
-        for name, key in _literal_fields(type(obj)):
+        """The text fields of one model object: each a string, or an intrinsic to resolve."""
+        for name, key, shape in _text_fields(type(obj)):
             value = getattr(obj, name)
-            if isinstance(value, (dict, list, tuple)):
-                self.intrinsics_at(value, pointer, (key,), key)
+            if not value:
+                continue
+            items: list[tuple[tuple[str, ...], Any]]
+            if shape == "map":
+                items = [((key, str(k)), v) for k, v in value.items()]
+            elif shape == "list":
+                items = [((key, str(i)), v) for i, v in enumerate(value)]
+            else:
+                items = [((key,), value)]
+            for path, item in items:
+                if not isinstance(item, dict):
+                    continue
+                what = key + "".join(f"[{token}]" for token in path[1:])
+                if is_intrinsic(item):
+                    message = intrinsic_message(what, item)
+                    self.out.error(C.E324, message, join_pointer(pointer, *path))
+                else:
+                    self.out.error(
+                        C.E337,
+                        f"{what} must be a string, not a mapping: write the value as text",
+                        join_pointer(pointer, *path),
+                    )
 
     def intrinsics_at(self, value: Any, base: str, prefix: tuple[str, ...], label: str) -> None:
         """Report every intrinsic under `value`; pointers are only built for what is found."""
@@ -1011,14 +1031,22 @@ class _Rules:
 
 
 @cache
-def _literal_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
-    """(field, extension key) of the fields that may hold an intrinsic (`Text` and maps of it)."""
-    skip = {"pointer", "extensions", "responses"}
-    return tuple(
-        (name, info.alias or name)
-        for name, info in cls.model_fields.items()
-        if name not in skip and "dict[" in str(info.annotation)
-    )
+def _text_fields(cls: type[BaseModel]) -> tuple[tuple[str, str, str], ...]:
+    """(field, extension key, "text" | "map" | "list") of the fields typed `Text` or holding it."""
+    out = []
+    for name, info in cls.model_fields.items():
+        spelled = str(info.annotation)
+        if name in ("pointer", "extensions", "responses") or "dict[" not in spelled:
+            continue
+        shape = (
+            "map"
+            if spelled.startswith("dict[")
+            else "list"
+            if spelled.startswith("tuple[")
+            else "text"
+        )
+        out.append((name, info.alias or name, shape))
+    return tuple(out)
 
 
 def _find_intrinsics(

@@ -655,8 +655,12 @@ def _dump_method(op: Operation, rid: str, all_path_params: tuple[str, ...]) -> d
     return out
 
 
-def resources_dump(count: int) -> dict[str, Any]:
-    """`aws apigateway get-resources --embed methods` output for `document(count)`."""
+def resources_dump(count: int, *, drift: bool = False) -> dict[str, Any]:
+    """`aws apigateway get-resources --embed methods` output for `document(count)`.
+
+    `drift` changes what a console user would: a timeout on every 97th method, and drops an
+    integration response from every 211th, so that `diff` has something to find.
+    """
     ops = operations(count)
     by_path: dict[str, list[Operation]] = {}
     for op in ops:
@@ -680,8 +684,20 @@ def resources_dump(count: int) -> dict[str, Any]:
             item["resourceMethods"] = {
                 m["httpMethod"]: m for m in (_dump_method(op, rid, params) for op in methods)
             }
+            if drift:
+                _drift(item["resourceMethods"], methods)
         items.append(item)
     return {"items": items}
+
+
+def _drift(methods: dict[str, Any], ops: list[Operation]) -> None:
+    for op, method in zip(ops, methods.values(), strict=True):
+        integration = method["methodIntegration"]
+        if op.index % 97 == 0:
+            integration["timeoutInMillis"] = 5000
+        responses = integration.get("integrationResponses")
+        if op.index % 211 == 0 and responses and len(responses) > 1:
+            responses.pop(next(reversed(responses)))
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -723,6 +739,8 @@ def write_set(out_dir: Path, sizes: tuple[int, ...] = SIZES) -> list[Path]:
             written.append(_write_if_changed(out_dir / f"{tag}-{size}.yaml", to_yaml(tree)))
         dump = to_json(resources_dump(size))
         written.append(_write_if_changed(out_dir / f"resources-{size}.json", dump))
+        drift = to_json(resources_dump(size, drift=True))
+        written.append(_write_if_changed(out_dir / f"resources-drift-{size}.json", drift))
     return written
 
 
@@ -737,11 +755,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ops", type=int, default=1000, help="number of operations")
     parser.add_argument("--oas", choices=("2.0", "3.0"), default="3.0")
-    parser.add_argument("--format", choices=("yaml", "json", "dump"), default="yaml")
+    parser.add_argument("--format", choices=("yaml", "json", "dump", "drift"), default="yaml")
     parser.add_argument("-o", "--output", type=Path, help="file to write (stdout by default)")
     args = parser.parse_args(argv)
-    if args.format == "dump":
-        data = to_json(resources_dump(args.ops))
+    if args.format in ("dump", "drift"):
+        data = to_json(resources_dump(args.ops, drift=args.format == "drift"))
     else:
         tree = document(args.ops, args.oas)
         data = to_json(tree) if args.format == "json" else to_yaml(tree)

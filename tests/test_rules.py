@@ -1100,7 +1100,7 @@ def test_duplicate_default_responses_are_E319() -> None:
         },
     )
     (diag,) = found(model, "E319")
-    assert diag.message.startswith("integration responses default and default")
+    assert "share the selection pattern default" in diag.message
 
 
 def test_every_finding_says_its_fix_and_is_registered() -> None:
@@ -1132,3 +1132,17 @@ def test_fn_sub_of_stage_variables_only_asks_for_the_plain_string() -> None:
 def test_pseudo_parameters_with_defaults_are_not_asked_for() -> None:
     sub = {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:s3:path/b"}
     assert intrinsic_needs(sub) == (["AWS::Region"], [])
+
+
+def test_one_selection_pattern_for_two_status_codes_is_E319() -> None:
+    model = api(
+        integration(responses=(response("200", "ok"), response("404", "ok"))),
+        method={
+            "responses": (
+                MethodResponse(status_code="200", pointer=METHOD + "/responses/200"),
+                MethodResponse(status_code="404", pointer=METHOD + "/responses/404"),
+            )
+        },
+    )
+    (diag,) = found(model, "E319")
+    assert "share the selection pattern 'ok'" in diag.message

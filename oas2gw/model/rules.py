@@ -203,10 +203,10 @@ def intrinsic_needs(value: Any) -> tuple[list[str], list[str]]:
     names: list[str] = []
     conditions: list[str] = []
 
-    def walk(node: Any, bound: frozenset[str] = frozenset()) -> None:
+    def walk(node: Any) -> None:
         if isinstance(node, list):
             for item in node:
-                walk(item, bound)
+                walk(item)
             return
         if not isinstance(node, dict):
             return
@@ -216,28 +216,24 @@ def intrinsic_needs(value: Any) -> tuple[list[str], list[str]]:
             elif key == "Fn::GetAtt":
                 parts = body.split(".", 1) if isinstance(body, str) else body
                 if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
-                    names.append(".".join(parts))
+                    names.append(".".join(parts))  # the reader takes `--var Res.Attr=...`
                 else:
-                    walk(body, bound)
+                    walk(body)
             elif key == "Fn::Sub":
-                template, variables = (
-                    (body, {})
-                    if not isinstance(body, list)
-                    else (
-                        body[0] if body else "",
-                        body[1] if len(body) > 1 and isinstance(body[1], dict) else {},
-                    )
-                )
-                for var_value in variables.values():
-                    walk(var_value, bound)
+                # `!Sub text` or `!Sub [text, {Name: value}]`: the mapping's names are bound
+                template, bound = body, {}
+                if isinstance(body, list):
+                    template = body[0] if body else ""
+                    bound = body[1] if len(body) > 1 and isinstance(body[1], dict) else {}
+                walk(list(bound.values()))
                 if isinstance(template, str):
-                    names.extend(n for n in unsubstituted(template) if n not in variables)
+                    names.extend(n for n in unsubstituted(template) if n not in bound)
             elif key == "Fn::If":
                 if isinstance(body, list) and body and isinstance(body[0], str):
                     conditions.append(body[0])
-                walk(body[1:] if isinstance(body, list) else body, bound)
+                walk(body[1:] if isinstance(body, list) else body)
             else:
-                walk(body, bound)
+                walk(body)
 
     walk(value)
     wanted = [n for n in names if n not in _DEFAULTED]
@@ -499,6 +495,8 @@ class _Rules:
                 ptr,
             )
         authorizer = self.authorizers.get(name) if name is not None else None
+        if authorizer is not None and authorizer.type not in enum_values("AuthorizerType"):
+            authorizer = None  # its type is reported on the authorizer itself
         if kind == "CUSTOM":
             if name is None:
                 self.out.error(
@@ -910,13 +908,22 @@ class _Rules:
             code = response.status_code
             if not self.status_code(code, "integration response", ptr + "/statusCode"):
                 continue
-            earlier = by_status.get(code) or by_pattern.get(response.selection_pattern)
-            if earlier is not None:
+            same_status = by_status.get(code)
+            same_pattern = by_pattern.get(response.selection_pattern)
+            if same_status is not None:
                 self.out.error(
                     C.E319,
-                    f"integration responses {_pattern(earlier)} and {_pattern(response)} both "
-                    f"map to {code}; API Gateway keeps one per status code: merge the patterns "
-                    "into one regular expression",
+                    f"integration responses {_pattern(same_status)} and {_pattern(response)} "
+                    f"both map to {code}; API Gateway keeps one per status code: merge the "
+                    "patterns into one regular expression (a|b)",
+                    ptr,
+                )
+            elif same_pattern is not None:
+                self.out.error(
+                    C.E319,
+                    f"integration responses for {same_pattern.status_code} and {code} share "
+                    f"the selection pattern {_pattern(response)}; API Gateway keeps one: give "
+                    "each its own pattern",
                     ptr,
                 )
             by_status.setdefault(code, response)

@@ -27,6 +27,9 @@ INTEGRATION_DEFAULTS: dict[str, Any] = {
     "passthrough_behavior": "WHEN_NO_MATCH",
 }
 
+#: Authorizer fields API Gateway fills in when none was given.
+AUTHORIZER_DEFAULTS: dict[str, Any] = {"authorizer_result_ttl_in_seconds": 300}
+
 #: API-level values API Gateway reports when none was given.
 API_DEFAULTS: dict[str, Any] = {
     "api_key_source": "HEADER",
@@ -192,7 +195,23 @@ def normalize(
             "models": model.models if keep_defaults else drop_default_models(updated),
             "gateway_responses": gateway_responses,
             "request_validators": tuple(sorted(model.request_validators, key=lambda v: v.name)),
-            "authorizers": tuple(sorted(model.authorizers, key=lambda a: a.name)),
+            "authorizers": tuple(
+                sorted(
+                    (
+                        a
+                        if keep_defaults
+                        else a.model_copy(
+                            update={
+                                k: None
+                                for k, v in AUTHORIZER_DEFAULTS.items()
+                                if getattr(a, k) == v
+                            }
+                        )
+                        for a in model.authorizers
+                    ),
+                    key=lambda a: a.name,
+                )
+            ),
         }
     )
 
@@ -204,6 +223,7 @@ def comparable(model: ApiModel) -> dict[str, Any]:
 
 __all__ = [
     "API_DEFAULTS",
+    "AUTHORIZER_DEFAULTS",
     "DEFAULT_MODELS",
     "ENDPOINT_DEFAULTS",
     "INTEGRATION_DEFAULTS",

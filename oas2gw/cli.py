@@ -164,6 +164,67 @@ def validate(
 # -- diff -------------------------------------------------------------------------------------
 
 
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def use_color(mode: ColorMode, stream: Any) -> bool:
+    """Colour only on a terminal (and never under NO_COLOR or TERM=dumb), unless asked."""
+    if mode is not ColorMode.auto:
+        return mode is ColorMode.always
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@app.command()
+def diff(
+    left: str = typer.Argument(
+        ...,
+        metavar="LEFT",
+        help="A document, saved `get-resources --embed methods` JSON, or apigateway:REST_API_ID.",
+    ),
+    right: str = typer.Argument(..., metavar="RIGHT", help="The same kinds as LEFT."),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
+    ignore: list[str] = typer.Option(
+        [],
+        "--ignore",
+        metavar="FIELD",
+        help="A field path as the output prints it (integration.uri, "
+        "integration.responses[*].responseTemplates, authorizers, models[Pet]); changes at or "
+        "under it are left out. Repeatable.",
+    ),
+    color: ColorMode = typer.Option(
+        ColorMode.auto, "--color", help="auto (only on a terminal), always or never."
+    ),
+    resource: str | None = ResourceOpt,
+    var: list[str] = VarOpt,
+    condition: list[str] = ConditionOpt,
+    max_bytes: int = MaxBytesOpt,
+    max_depth: int = MaxDepthOpt,
+    max_aliases: int = MaxAliasesOpt,
+) -> None:
+    """Compare two sides of an API after export's normalisation, method by method.
+
+    Each side is a document, saved API Gateway JSON, or apigateway:REST_API_ID (read with the
+    usual AWS environment). Exit 0 same, 1 different, 2 a side could not be read.
+    """
+    from oas2gw import api
+
+    options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
+    result = api.diff(left, right, ignore=ignore, options=options)
+    report(result.diagnostics, OutputFormat.text)
+    if result.failed:
+        if not any(d.is_error for d in result.diagnostics):
+            fail("a side could not be read")
+        raise typer.Exit(int(ExitCode.USAGE))
+    sys.stdout.write(result.render(format.value, color=use_color(color, sys.stdout)))
+    raise typer.Exit(int(ExitCode.OK if result.same else ExitCode.FINDINGS))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: never a traceback; an unexpected error is one line and exit 2."""
     try:

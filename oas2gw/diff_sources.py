@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oas2gw.diagnostics import Diagnostic, Severity
-from oas2gw.diff import Change, count_methods, diff_models
+from oas2gw.diff import Change, Format, count_methods, diff_models, render_changes
 from oas2gw.diff_codes import E503
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def read_side(
         from oas2gw.export.dump import read_dump
 
         model, diags = read_dump([spec], texts={spec: raw})
-        return Side(spec, kind, model, diags)
+        return Side(spec, kind, model, _once([_named(d, spec) for d in diags]))
     from oas2gw.api import load
 
     result = load(spec, text=raw, options=options, rules=False)
@@ -106,7 +106,7 @@ def _read_live(spec: str, client: Any, client_factory: ClientFactory | None) -> 
             diag = Diagnostic(export_codes.E401, Severity.ERROR, message, file=spec)
             return Side(spec, SideKind.LIVE, None, [diag])
     model, diags = read_live_api(client, rest_api_id)
-    return Side(spec, SideKind.LIVE, model, [_named(d, spec) for d in diags])
+    return Side(spec, SideKind.LIVE, model, _once([_named(d, spec) for d in diags]))
 
 
 def _error(message: str, spec: str) -> Diagnostic:
@@ -117,6 +117,11 @@ def _named(diag: Diagnostic, spec: str) -> Diagnostic:
     from dataclasses import replace
 
     return diag if diag.file or diag.location else replace(diag, file=spec)
+
+
+def _once(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Each finding once: a dump repeats the same warning for every method it concerns."""
+    return list(dict.fromkeys(diags))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -145,6 +150,17 @@ class DiffResult:
     @property
     def same(self) -> bool:
         return not self.failed and not self.changes
+
+    def render(self, fmt: Format = "text", *, color: bool = False) -> str:
+        """The changes as text (a summary last) or JSON, naming both sides."""
+        return render_changes(
+            self.changes,
+            fmt,
+            color=color,
+            compared=self.compared,
+            left=self.left.spec,
+            right=self.right.spec,
+        )
 
 
 def diff_sides(

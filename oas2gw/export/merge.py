@@ -447,10 +447,16 @@ class _OperationEdit:
         if old is None or old.request_parameters != new.request_parameters:
             self.parameters(op)
         if old is None or old.request_models != new.request_models:
-            for key in ("requestBody", "consumes"):
-                _sync_key(key, ex.get(key))(op)
-            if "swagger" not in ex and "parameters" in op:
-                pass
+            wanted_body = ex.get("requestBody")
+            body = op.get("requestBody")
+            if isinstance(body, MutableMapping) and isinstance(body.get("content"), MutableMapping):
+                _sync_content(body["content"], (wanted_body or {}).get("content", {}))
+                if not body["content"]:
+                    del op["requestBody"]
+            else:
+                _sync_key("requestBody", wanted_body)(op)
+            if "consumes" in ex:
+                op["consumes"] = _sync(op.get("consumes"), ex["consumes"])
         if old is None or old.responses != new.responses:
             self.responses(op)
 
@@ -509,14 +515,23 @@ class _OperationEdit:
             if not isinstance(current, MutableMapping):
                 responses[by_text[code]] = body
                 continue
-            for part in ("headers", "content", "schema"):
-                if part in body:
-                    if part == "headers" and isinstance(current.get(part), MutableMapping):
-                        self.headers(current[part], body[part])
-                    else:
-                        current[part] = _sync(current.get(part), body[part])
-                elif part in current:
-                    del current[part]
+            if "headers" in body:
+                if isinstance(current.get("headers"), MutableMapping):
+                    self.headers(current["headers"], body["headers"])
+                else:
+                    current["headers"] = body["headers"]
+            elif "headers" in current:
+                del current["headers"]
+            if isinstance(current.get("content"), MutableMapping):
+                _sync_content(current["content"], body.get("content", {}))
+                if not current["content"]:
+                    del current["content"]
+            elif "content" in body:
+                current["content"] = body["content"]
+            if "schema" in body:
+                current["schema"] = _sync(current.get("schema"), body["schema"])
+            elif _has_ref(current.get("schema")):
+                del current["schema"]
 
     @staticmethod
     def headers(current: MutableMapping[str, Any], wanted: Mapping[str, Any]) -> None:
@@ -528,6 +543,29 @@ class _OperationEdit:
                 current[name] = spec
             elif bool(current[name].get("required", False)) != bool(spec.get("required", False)):
                 current[name]["required"] = bool(spec.get("required", False))
+
+
+def _has_ref(schema: Any) -> bool:
+    """A schema that names a model; inline schemas are the document's own."""
+    return isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str)
+
+
+def _sync_content(current: MutableMapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """Media types follow the API's models; examples and inline schemas stay."""
+    for media_type in list(current):
+        media = current[media_type]
+        if media_type in wanted or not isinstance(media, MutableMapping):
+            continue
+        if _has_ref(media.get("schema")):
+            del media["schema"]
+            if not media:
+                del current[media_type]
+    for media_type, body in wanted.items():
+        media = current.get(media_type)
+        if not isinstance(media, MutableMapping):
+            current[media_type] = body
+        else:
+            media["schema"] = _sync(media.get("schema"), body["schema"])
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -161,6 +161,68 @@ def validate(
 # -- export -----------------------------------------------------------------------------------
 
 
+class OasOpt(str, Enum):
+    v3 = "3.0"
+    v2 = "2.0"
+
+
+class TextFormatOpt(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command()
+def export(
+    rest_api_id: str | None = typer.Option(
+        None, "--rest-api-id", help="Read this live REST API (region, profile and endpoint from "
+        "the usual AWS environment)."
+    ),
+    from_dump: list[Path] = typer.Option(
+        [], "--from-dump", metavar="FILE", help="Saved `aws apigateway get-resources --embed "
+        "methods` JSON (pages may be concatenated), with `get-rest-api`, `get-authorizers`, "
+        "`get-request-validators`, `get-models`, `get-gateway-responses` output beside it, or "
+        "`get-export` output. Repeatable; no AWS access."
+    ),
+    oas: OasOpt = typer.Option(OasOpt.v3, "--oas", help="OpenAPI 3.0 or Swagger 2.0."),
+    format: TextFormatOpt = typer.Option(TextFormatOpt.yaml, "--format", help="yaml or json"),
+    keep_defaults: bool = typer.Option(
+        False, "--keep-defaults", help="Keep values API Gateway fills in (timeout 29000, ...)."
+    ),
+    into: Path | None = typer.Option(
+        None, "--into", metavar="SPEC", help="Merge into this document, keeping its comments, "
+        "order and everything API Gateway does not hold; written back in place unless -o."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here, not stdout."),
+) -> None:
+    """Export a REST API's integrations as OpenAPI, from a live API or saved JSON.
+
+    Exit 0 done (warnings on stderr); 2 usage errors, unreadable input, AWS access failed.
+    """
+    from oas2gw.export.command import export_api
+    from oas2gw.output import write_atomic
+
+    if (rest_api_id is None) == (not from_dump):
+        fail("give exactly one of --rest-api-id ID and --from-dump FILE...")
+    check_readable([*from_dump, *([into] if into is not None else [])])
+    result = export_api(
+        rest_api_id=rest_api_id,
+        dumps=from_dump,
+        oas=oas.value,
+        fmt=format.value,
+        keep_defaults=keep_defaults,
+        into=into,
+    )
+    report(result.diagnostics, OutputFormat.text)
+    if result.failed or result.text is None:
+        raise typer.Exit(int(ExitCode.USAGE))
+    target = output if output is not None else into
+    if target is None:
+        sys.stdout.write(result.text)
+    elif target != into or result.changed:
+        write_atomic(target, result.text)
+    raise typer.Exit(int(ExitCode.OK))
+
+
 # -- diff -------------------------------------------------------------------------------------
 
 

@@ -116,6 +116,7 @@ class _Emitter:
         self.diags: list[Diagnostic] = []
         self.schemes: dict[str, dict[str, Any]] = {}
         self.sigv4_scheme = SIGV4_SCHEME
+        self.missing: set[str | None] = set()
         self.api_key_scheme = API_KEY_SCHEME
 
     def document(self) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -359,11 +360,14 @@ class _Emitter:
             requirement[self.sigv4_scheme] = []
         elif kind in ("CUSTOM", "COGNITO_USER_POOLS"):
             if method.authorizer is None or method.authorizer not in self.schemes:
+                if method.authorizer in self.missing:
+                    return requirement
+                self.missing.add(method.authorizer)
                 self.diags.append(
                     warning(
                         "W403",
-                        f"{kind} method names authorizer {method.authorizer!r}, which the API "
-                        "does not hold; its security is left out",
+                        f"authorizer {method.authorizer!r} is not in the source; the security "
+                        f"of {kind} methods that name it is left out",
                         ptr,
                     )
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,12 @@ def export_api(
         return ExportResult(None, None, diags)
     if into is None:
         text, emitted = emit_openapi(model, oas, fmt)
-        return ExportResult(text, model, diags + emitted)
+        source = (
+            f"apigateway:{rest_api_id}"
+            if rest_api_id is not None
+            else ", ".join(os.fspath(d) for d in dumps)
+        )
+        return ExportResult(text, model, diags + [replace(d, file=source) for d in emitted])
     from oas2gw.export.merge import merge_into
 
     try:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +96,9 @@ def read_dump(
         return None, diags.items
     if parts.exports and not parts.resources:
         return _from_exports(parts, keep_defaults, diags)
-    model, more = model_from_aws(
-        parts, keep_defaults=keep_defaults, source=", ".join(map(str, paths))
-    )
-    return model, diags.items + more
+    source = ", ".join(os.fspath(p) for p in paths)
+    model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=source)
+    return model, diags.items + [d if d.file else replace(d, file=source) for d in more]
 
 
 def _file_error(code: str, message: str, file: str) -> Diagnostic:
@@ -261,6 +260,7 @@ class _Converter:
         self.parts = parts
         self.source = source
         self.diags = DiagnosticList()
+        self.warned: set[tuple[str, str]] = set()
         self.authorizer_names = {
             str(a.get("id")): str(a.get("name")) for a in parts.authorizers or [] if "id" in a
         }
@@ -360,9 +360,11 @@ class _Converter:
     def name_of(self, ident: str, names: Mapping[str, str], what: str) -> str:
         if ident in names:
             return names[ident]
-        self.diags.warning(
-            C.W404, f"{what} {ident!r} is named by its id: its name is not in the source"
-        )
+        if (what, ident) not in self.warned:
+            self.warned.add((what, ident))
+            self.diags.warning(
+                C.W404, f"{what} {ident!r} is named by its id: its name is not in the source"
+            )
         return ident
 
     def integration(self, body: dict[str, Any], where: str) -> Integration | None:

@@ -8,6 +8,7 @@ client, which callers make from the usual AWS environment (`make_client`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from oas2gw.diagnostics import Diagnostic, error, warning
@@ -42,7 +43,8 @@ def read_live_api(
         rest_api = dict(client.get_rest_api(restApiId=rest_api_id))
         resources = list(_pages(client.get_resources, rest_api_id, embed=["methods"]))
     except (ClientError, BotoCoreError) as exc:
-        return None, [error(C.E401, f"cannot read REST API {rest_api_id!r}: {_brief(exc)}")]
+        diag = error(C.E401, f"cannot read REST API {rest_api_id!r}: {_brief(exc)}")
+        return None, [replace(diag, file=f"apigateway:{rest_api_id}")]
     rest_api.pop("ResponseMetadata", None)
     parts = AwsParts(rest_api=rest_api, resources=resources)
     optional = (
@@ -58,7 +60,8 @@ def read_live_api(
         except (ClientError, BotoCoreError, NotImplementedError) as exc:
             diags.append(warning(C.W405, f"{name.replace('_', ' ')} not read: {_brief(exc)}"))
     model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=rest_api_id)
-    return model, diags + more
+    where = f"apigateway:{rest_api_id}"
+    return model, [d if d.file else replace(d, file=where) for d in diags + more]
 
 
 def _pages(call: Any, rest_api_id: str, **kwargs: Any) -> Iterator[dict[str, Any]]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oas2gw.diagnostics import Diagnostic, Severity
 from oas2gw.model.rules import check_model, enum_values, intrinsic_needs
@@ -1146,3 +1148,90 @@ def test_one_selection_pattern_for_two_status_codes_is_E319() -> None:
     )
     (diag,) = found(model, "E319")
     assert "share the selection pattern 'ok'" in diag.message
+
+
+# --- hostile models: the rules report, they never raise ---------------------------------------
+
+text = st.text(max_size=40)
+jsonish = st.recursive(
+    st.none() | st.booleans() | st.integers() | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+intrinsic = st.one_of(
+    st.builds(lambda v: {"Ref": v}, text),
+    st.builds(lambda v: {"Fn::Sub": v}, text | st.lists(jsonish, max_size=3)),
+    st.builds(lambda v: {"Fn::If": v}, st.lists(jsonish, max_size=4)),
+    st.builds(lambda v: {"Fn::GetAtt": v}, text | st.lists(jsonish, max_size=3)),
+    st.dictionaries(text, jsonish, max_size=2),
+)
+text_or_intrinsic = text | intrinsic
+words = st.sampled_from(
+    ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK", "VPC_LINK", "STREAM", "GET", "POST", ""]
+)
+
+
+@st.composite
+def hostile_models(draw: st.DrawFn) -> ApiModel:
+    responses = draw(
+        st.lists(
+            st.builds(
+                lambda **kw: IntegrationResponse(**kw),
+                status_code=text | st.sampled_from(["200", "404"]),
+                selection_pattern=st.none() | text,
+                response_parameters=st.dictionaries(text, text_or_intrinsic, max_size=3),
+                response_templates=st.dictionaries(text, text_or_intrinsic, max_size=2),
+                content_handling=st.none() | text,
+                extensions=st.dictionaries(text, jsonish, max_size=2),
+                pointer=text,
+            ),
+            max_size=3,
+        )
+    )
+    integ = Integration(
+        type=draw(words | text),
+        http_method=draw(st.none() | words | text),
+        uri=draw(st.none() | text_or_intrinsic | st.sampled_from([LAMBDA_URI, STREAM_URI])),
+        connection_type=draw(st.none() | words),
+        connection_id=draw(st.none() | text_or_intrinsic),
+        request_parameters=draw(st.dictionaries(text, text_or_intrinsic, max_size=3)),
+        cache_key_parameters=tuple(draw(st.lists(text, max_size=2))),
+        timeout_in_millis=draw(st.none() | st.integers()),
+        tls_config=draw(st.none() | st.just(TlsConfig())),
+        response_transfer_mode=draw(st.none() | words),
+        responses=tuple(responses),
+        extensions=draw(st.dictionaries(text, jsonish, max_size=2)),
+        pointer=draw(text),
+    )
+    authorizer = Authorizer(
+        name=draw(text),
+        type=draw(st.sampled_from(["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]) | text),
+        authorizer_uri=draw(st.none() | text_or_intrinsic),
+        identity_source=draw(st.none() | text_or_intrinsic),
+        authorizer_result_ttl_in_seconds=draw(st.none() | st.integers()),
+        provider_arns=tuple(draw(st.lists(text_or_intrinsic, max_size=2))),
+        pointer=draw(text),
+    )
+    return api(
+        integ,
+        method={
+            "authorization_type": draw(st.sampled_from(["NONE", "CUSTOM", "AWS_IAM"]) | text),
+            "authorizer": draw(st.none() | text),
+            "authorization_scopes": tuple(draw(st.lists(text, max_size=2))),
+            "request_models": draw(st.dictionaries(text, text, max_size=2)),
+        },
+        authorizers=(authorizer,),
+        policy=draw(jsonish | intrinsic),
+        endpoint_configuration=draw(st.none() | st.dictionaries(text, jsonish, max_size=2)),
+        binary_media_types=tuple(draw(st.lists(text, max_size=2))),
+        extensions=draw(st.dictionaries(text, jsonish, max_size=2)),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile_models())
+def test_rules_never_raise_and_every_finding_is_catalogued(model: ApiModel) -> None:
+    from oas2gw.codes import CODES
+
+    for diag in check_model(model):
+        assert diag.code in CODES and diag.message

@@ -27,8 +27,14 @@ from typing import Any, Literal, TypeVar
 
 from oas2gw.diagnostics import Diagnostic, Location, Severity
 from oas2gw.diff_codes import E501, E502
-from oas2gw.model.normalize import API_DEFAULTS, INTEGRATION_DEFAULTS, method_order, normalize
-from oas2gw.model.types import ApiModel, Integration, extension_name
+from oas2gw.model.normalize import (
+    API_DEFAULTS,
+    AUTHORIZER_DEFAULTS,
+    INTEGRATION_DEFAULTS,
+    method_order,
+    normalize,
+)
+from oas2gw.model.types import ApiModel, Authorizer, Integration, extension_name
 
 #: `old`/`new` of a field that one side does not have
 ABSENT: Any = None
@@ -192,8 +198,13 @@ def _api_defaults() -> dict[Segments, Any]:
     return {(extension_name(ApiModel, name),): value for name, value in API_DEFAULTS.items()}
 
 
+def _authorizer_defaults() -> dict[Segments, Any]:
+    return {(extension_name(Authorizer, name),): v for name, v in AUTHORIZER_DEFAULTS.items()}
+
+
 _METHOD_DEFAULTS = _integration_defaults()
 _API_FIELD_DEFAULTS = _api_defaults()
+_NAMED_DEFAULTS: dict[Scope, dict[Segments, Any]] = {Scope.AUTHORIZER: _authorizer_defaults()}
 
 
 # -- the structural walk ---------------------------------------------------------------------------
@@ -380,7 +391,7 @@ def _diff_named(scope: Scope, old: Mapping[str, Any], new: Mapping[str, Any]) ->
         elif name not in old:
             out.append(Change(ChangeKind.ADDED, scope, name, (), ABSENT, new[name], False, True))
         elif old[name] != new[name]:
-            walker = _Walker(scope, name, {})
+            walker = _Walker(scope, name, _NAMED_DEFAULTS.get(scope, {}))
             walker.walk(old[name], new[name])
             out.extend(walker.out)
     return out

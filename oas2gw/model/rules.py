@@ -96,7 +96,19 @@ _ENUM_FALLBACKS: dict[str, tuple[str, ...]] = {
         "WAF_FILTERED",
     ),
     "PassthroughBehavior": PASSTHROUGH_BEHAVIORS,
+    # plain strings in botocore too: API Gateway's documented values
+    "AuthorizationType": AUTHORIZATION_TYPES,
+    "HttpMethod": HTTP_METHODS,
 }
+
+#: the enumerated fields of an integration: (botocore shape, model field, extension key)
+_INTEGRATION_ENUMS = (
+    ("ConnectionType", "connection_type", "connectionType"),
+    ("ContentHandlingStrategy", "content_handling", "contentHandling"),
+    ("ResponseTransferMode", "response_transfer_mode", "responseTransferMode"),
+    ("PassthroughBehavior", "passthrough_behavior", "passthroughBehavior"),
+    ("HttpMethod", "http_method", "httpMethod"),
+)
 
 
 @cache
@@ -455,13 +467,9 @@ class _Rules:
 
     def check_method(self, resource: Resource, method: Method) -> None:
         ptr = method.pointer
-        if method.authorization_type not in AUTHORIZATION_TYPES:
-            self.out.error(
-                C.E312,
-                f"authorizationType {method.authorization_type!r} is not one of "
-                f"{', '.join(AUTHORIZATION_TYPES)}",
-                ptr + "/security",
-            )
+        self.enum(
+            "AuthorizationType", method.authorization_type, "authorizationType", ptr + "/security"
+        )
         self.authorization(method)
         if method.request_validator is not None:
             self.validator(method.request_validator, join_pointer(ptr, X + "request-validator"))
@@ -553,36 +561,8 @@ class _Rules:
         known_type = self.enum(
             "IntegrationType", integ.type, "integration type", ptr + "/type", C.E300
         )
-        self.enum(
-            "ConnectionType",
-            integ.connection_type,
-            "connectionType",
-            ptr + "/connectionType",
-        )
-        self.enum(
-            "ContentHandlingStrategy",
-            integ.content_handling,
-            "contentHandling",
-            ptr + "/contentHandling",
-        )
-        self.enum(
-            "ResponseTransferMode",
-            integ.response_transfer_mode,
-            "responseTransferMode",
-            ptr + "/responseTransferMode",
-        )
-        self.enum(
-            "PassthroughBehavior",
-            integ.passthrough_behavior,
-            "passthroughBehavior",
-            ptr + "/passthroughBehavior",
-        )
-        if integ.http_method is not None and integ.http_method not in HTTP_METHODS:
-            self.out.error(
-                C.E312,
-                f"httpMethod {integ.http_method!r} is not one of {', '.join(HTTP_METHODS)}",
-                ptr + "/httpMethod",
-            )
+        for shape, field, key in _INTEGRATION_ENUMS:
+            self.enum(shape, getattr(integ, field), key, ptr + "/" + key)
         for key in integ.extensions:
             self.unknown_key(key, join_pointer(ptr, key), "integration")
         if known_type:

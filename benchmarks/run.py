@@ -254,17 +254,62 @@ def _prepare_import(to: str) -> Callable[[list[str], str], Callable[[], object]]
     return prepare
 
 
+def _export_api() -> Any:
+    try:
+        from oas2gw.export.command import export_api
+    except ImportError as exc:
+        raise Unavailable(f"oas2gw.export.command: {exc}") from exc
+    return export_api
+
+
 def _prepare_export_dump(files: list[str], out: str) -> Callable[[], object]:
-    return _cli(["export", "--from-dump", files[0], "-o", out])
+    try:
+        export_api = _export_api()
+    except Unavailable:
+        return _cli(["export", "--from-dump", files[0], "-o", out])
+
+    def run() -> object:
+        result = export_api(dumps=[files[0]])
+        if result.text is None:
+            raise CommandFailed("; ".join(d.render() for d in result.diagnostics[:2]))
+        _write_back(result.text.encode("utf-8"), out)
+        return f"{len(result.diagnostics)} diagnostics"
+
+    return run
 
 
 def _prepare_export_into(files: list[str], out: str) -> Callable[[], object]:
     spec, dump = files
-    return _cli(["export", "--from-dump", dump, "--into", spec, "-o", out])
+    try:
+        export_api = _export_api()
+    except Unavailable:
+        return _cli(["export", "--from-dump", dump, "--into", spec, "-o", out])
+
+    def run() -> object:
+        result = export_api(dumps=[dump], into=spec)
+        if result.text is None:
+            raise CommandFailed("; ".join(d.render() for d in result.diagnostics[:2]))
+        _write_back(result.text.encode("utf-8"), out)
+        return "changed" if result.changed else "unchanged"
+
+    return run
 
 
 def _prepare_diff(files: list[str], out: str) -> Callable[[], object]:
-    return _cli(["diff", files[0], files[1]])
+    try:
+        diff = _api("diff")
+    except Unavailable:
+        return _cli(["diff", files[0], files[1]])
+
+    def run() -> object:
+        result = diff(files[0], files[1])
+        if getattr(result, "failed", False):
+            diags = list(getattr(result, "diagnostics", []))
+            raise CommandFailed("; ".join(d.render() for d in diags[:2]) or "failed")
+        changes = getattr(result, "changes", None)
+        return f"{len(changes)} changes" if changes is not None else "done"
+
+    return run
 
 
 TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {

@@ -428,7 +428,7 @@ def diff_models(
     (`integration.uri`); a pattern drops every change at or under it. `normalized` says both
     models are normalised already (the export readers return them so), which saves a copy."""
     patterns = [parse_path(p) for p in ignore]
-    with _gc_paused():
+    with gc_paused():
         if not normalized:
             left, right = normalize(left), normalize(right)
         a, b = _dump(left), _dump(right)
@@ -437,9 +437,10 @@ def diff_models(
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building two large trees of new objects sets off the cycle collector again and again
-    (four times the cost at 10,000 methods); none of them can be garbage until we are done."""
+def gc_paused() -> Iterator[None]:
+    """Building large trees of new objects sets off the cycle collector again and again (four
+    times the cost at 10,000 methods) though none of them can be garbage until we are done;
+    reference counting still frees what is dropped."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -643,6 +644,7 @@ __all__ = [
     "count_methods",
     "diff_models",
     "format_path",
+    "gc_paused",
     "generated_diff",
     "ignored",
     "parse_path",

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oas2gw.diagnostics import Diagnostic, Severity
-from oas2gw.diff import Change, Format, count_methods, diff_models, render_changes
+from oas2gw.diff import (
+    Change,
+    Format,
+    count_methods,
+    diff_models,
+    gc_paused,
+    render_changes,
+)
 from oas2gw.diff_codes import E503
 
 if TYPE_CHECKING:
@@ -183,12 +190,13 @@ def diff_sides(
             client = factory()
         except Exception:  # reported once per side by `read_side`, with the reason
             client = None
-    a = read_side(left, options=options, client=client, client_factory=client_factory)
-    b = read_side(right, options=options, client=client, client_factory=client_factory)
-    if a.model is None or b.model is None:
-        return DiffResult(a, b)
-    changes = diff_models(a.model, b.model, ignore=ignore, normalized=True)
-    return DiffResult(a, b, changes, count_methods(a.model, b.model))
+    with gc_paused():
+        a = read_side(left, options=options, client=client, client_factory=client_factory)
+        b = read_side(right, options=options, client=client, client_factory=client_factory)
+        if a.model is None or b.model is None:
+            return DiffResult(a, b)
+        changes = diff_models(a.model, b.model, ignore=ignore, normalized=True)
+        return DiffResult(a, b, changes, count_methods(a.model, b.model))
 
 
 __all__ = [

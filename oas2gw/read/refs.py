@@ -1,0 +1,292 @@
+"""`$ref` inlining: every reference outside schemas becomes its target, in place.
+
+API Gateway does not resolve references in most places (an integration object behind a `$ref`
+is simply lost), so the tree handed on has them inlined. Schemas under `definitions` and
+`components/schemas` may be recursive and are referred to by name, so references to them stay.
+Targets are resolved once and shared, which keeps 10k operations linear; nested references
+count towards an expansion limit so a few lines cannot expand into billions of nodes.
+Files are read only inside the root document's folder; nothing else, and never the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from oas2gw.diagnostics import Diagnostic, Severity, escape_pointer_token, split_pointer
+from oas2gw.read import codes
+from oas2gw.read.locate import SourceMap, Tokens
+from oas2gw.read.source import Parsed, parse, read_file
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_SCHEMA_HOMES = (("definitions",), ("components", "schemas"))
+#: Inlined references, counted with nesting, before a document is refused (E126).
+MAX_REF_EXPANSIONS = 1_000_000
+
+
+@dataclass
+class _Doc:
+    name: str  # display name, used in locations
+    real: Path | None  # where it is on disk, for resolving relative references
+    tree: Any
+    base: Tokens  # where the OpenAPI document sits in the file
+
+
+class _Stop(Exception):
+    pass
+
+
+class RefResolver:
+    def __init__(
+        self,
+        root: _Doc,
+        source_map: SourceMap,
+        diagnostics: list[Diagnostic],
+        *,
+        max_bytes: int,
+        max_depth: int,
+        max_aliases: int,
+    ) -> None:
+        self.root = root
+        self.map = source_map
+        self.diagnostics = diagnostics
+        self.limits = {"max_bytes": max_bytes, "max_depth": max_depth, "max_aliases": max_aliases}
+        self.folder = root.real.parent.resolve() if root.real is not None else None
+        self.docs: dict[str, _Doc | None] = {root.name: root}
+        self.done: dict[tuple[str, str], tuple[Any, int]] = {}  # target -> (value, expansions)
+        self.active: set[tuple[str, str]] = {(root.name, "")}
+        self.visited: set[int] = set()
+        self.expansions = 0
+        self.stack_pointers: list[str] = []
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def resolve(self) -> Any:
+        """The root tree with references inlined (mutated in place), or None when refused."""
+        try:
+            return self._walk(self.root.tree, self.root, ())
+        except _Stop:
+            return None
+
+    # -- walking ----------------------------------------------------------------------------
+
+    def _walk(self, node: Any, doc: _Doc, path: Tokens) -> Any:
+        if type(node) is dict:
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                return self._inline(node, doc, path)
+            if ref is not None and type(ref) is not dict:  # a dict is a property named "$ref"
+                self._report(codes.E125, "$ref must be a string", doc, (*path, "$ref"))
+            if id(node) in self.visited:
+                return node
+            self.visited.add(id(node))
+            for key, value in node.items():
+                if type(value) is dict or type(value) is list:
+                    new = self._walk(value, doc, (*path, str(key)))
+                    if new is not value:
+                        node[key] = new
+        elif type(node) is list:
+            if id(node) in self.visited:
+                return node
+            self.visited.add(id(node))
+            for index, value in enumerate(node):
+                if type(value) is dict or type(value) is list:
+                    new = self._walk(value, doc, (*path, str(index)))
+                    if new is not value:
+                        node[index] = new
+        return node
+
+    def _inline(self, node: dict[str, Any], doc: _Doc, path: Tokens) -> Any:
+        ref = node["$ref"]
+        pointer = _pointer(path)
+        target = self._target(ref, doc, path)
+        if target is None:
+            return node
+        target_doc, tokens = target
+        if target_doc is self.root and _is_schema_ref(ref):
+            self._lookup(target_doc, tokens, ref, doc, path)  # kept by name; must exist
+            return node
+        key = (target_doc.name, "/".join(escape_pointer_token(t) for t in tokens))
+        if key in self.active:
+            self._report(
+                codes.E121,
+                f"$ref {ref!r} refers back to itself through {pointer or '/'}",
+                doc,
+                path,
+            )
+            return node
+        if key in self.done:
+            value, inner = self.done[key]
+            self._count(1 + inner, doc, path)
+        else:
+            found = self._lookup(target_doc, tokens, ref, doc, path)
+            if found is _MISSING:
+                return node
+            self.active.add(key)
+            before = self.expansions
+            try:
+                value = self._walk(found, target_doc, tokens)
+            finally:
+                self.active.discard(key)
+            self.done[key] = (value, self.expansions - before)
+            self._count(1, doc, path)
+        self.map.redirect(doc.name, doc.base + path, target_doc.name, target_doc.base + tokens)
+        if len(node) > 1 and isinstance(value, dict):  # siblings of $ref override the target
+            merged = dict(value)
+            for k, v in node.items():
+                if k != "$ref":
+                    merged[k] = (
+                        self._walk(v, doc, (*path, str(k))) if type(v) in (dict, list) else v
+                    )
+            return merged
+        return value
+
+    def _count(self, n: int, doc: _Doc, path: Tokens) -> None:
+        self.expansions += n
+        if self.expansions > MAX_REF_EXPANSIONS:
+            self._report(
+                codes.E126,
+                f"inlining the references takes over {MAX_REF_EXPANSIONS} expansions",
+                doc,
+                path,
+            )
+            raise _Stop
+
+    # -- targets ----------------------------------------------------------------------------
+
+    def _target(self, ref: str, doc: _Doc, path: Tokens) -> tuple[_Doc, Tokens] | None:
+        location, _, fragment = ref.partition("#")
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            self._report(codes.E125, f"$ref fragment {fragment!r} is not a JSON pointer", doc, path)
+            return None
+        tokens = tuple(split_pointer(fragment))
+        if not location:
+            return doc, tokens
+        target_doc = self._file(location, doc, path)
+        return (target_doc, tokens) if target_doc is not None else None
+
+    def _file(self, location: str, doc: _Doc, path: Tokens) -> _Doc | None:
+        here = (*path, "$ref")
+        if _SCHEME.match(location) and not _DRIVE.match(location):
+            self._report(codes.E123, f"$ref {location!r} is not followed: no URLs, ever", doc, here)
+            return None
+        if (
+            os.path.isabs(location)
+            or location.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", location)
+        ):
+            self._report(codes.E122, f"$ref {location!r} is an absolute path", doc, here)
+            return None
+        if self.folder is None or doc.real is None:
+            self._report(
+                codes.E124,
+                f"$ref {location!r} needs the document to be read from a file",
+                doc,
+                here,
+            )
+            return None
+        real = (doc.real.parent / unquote(location)).resolve()
+        if not real.is_relative_to(self.folder):
+            self._report(
+                codes.E122, f"$ref {location!r} leaves the folder of {self.root.name}", doc, here
+            )
+            return None
+        name = os.path.normpath(os.path.join(os.path.dirname(doc.name), unquote(location)))
+        if name in self.docs:
+            cached = self.docs[name]
+            if cached is None:
+                self._report(codes.E124, f"$ref {location!r} cannot be read", doc, here)
+            return cached
+        data = read_file(real, name, self.limits["max_bytes"]) if real.is_file() else None
+        if data is None or isinstance(data, Parsed):
+            self.docs[name] = None
+            detail = "no such file" if data is None else data.diagnostics[0].message
+            self._report(codes.E124, f"$ref {location!r} cannot be read: {detail}", doc, here)
+            return None
+        parsed = parse(name, data, **self.limits)
+        self.map.add_file(name, parsed.text)
+        self.diagnostics.extend(d for d in parsed.diagnostics)
+        if parsed.tree is None or any(d.is_error for d in parsed.diagnostics):
+            self.docs[name] = None
+            self._report(codes.E124, f"$ref {location!r} cannot be read (see above)", doc, here)
+            return None
+        loaded = _Doc(name, real, parsed.tree, ())
+        self.docs[name] = loaded
+        return loaded
+
+    def _lookup(self, target: _Doc, tokens: Tokens, ref: str, doc: _Doc, path: Tokens) -> Any:
+        node = target.tree
+        for depth, token in enumerate(tokens):
+            if type(node) is dict and "$ref" in node and len(node) == 1:
+                # the way to the target passes through a reference: follow it first
+                node = self._walk(node, target, tokens[:depth])
+            if type(node) is dict:
+                node = _get_key(node, token)
+            elif type(node) is list and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                node = _MISSING
+            if node is _MISSING:
+                shown = "#/" + "/".join(tokens[: depth + 1])
+                self._report(
+                    codes.E120,
+                    f"$ref {ref!r}: {shown} does not exist in {target.name}",
+                    doc,
+                    (*path, "$ref"),
+                )
+                return _MISSING
+        return node
+
+    def _report(self, code: str, message: str, doc: _Doc, path: Tokens) -> None:
+        pointer = _pointer(path)
+        diag = Diagnostic(code, Severity.ERROR, message, pointer if doc is self.root else "")
+        if doc is not self.root:  # not in the tree: locate it in its own file now
+            diag = diag.located(_FileLocator(self.map, doc.name, doc.base + path))
+        self.diagnostics.append(diag)
+
+
+class _Missing:
+    pass
+
+
+_MISSING: Any = _Missing()
+
+
+def _get_key(node: dict[Any, Any], token: str) -> Any:
+    if token in node:
+        return node[token]
+    for key, value in node.items():  # keys the loader made numbers or booleans
+        if not isinstance(key, str) and str(key) == token:
+            return value
+    return _MISSING
+
+
+def _is_schema_ref(ref: Any) -> bool:
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return False
+    tokens = tuple(split_pointer(unquote(ref[1:])))
+    return any(tokens[: len(home)] == home and len(tokens) > len(home) for home in _SCHEMA_HOMES)
+
+
+def _pointer(path: Tokens) -> str:
+    return "".join("/" + escape_pointer_token(t) for t in path)
+
+
+class _FileLocator:
+    """Locates one place in one file, for findings in files outside the tree."""
+
+    def __init__(self, source_map: SourceMap, file: str, tokens: Tokens) -> None:
+        self.map, self.file, self.tokens = source_map, file, tokens
+
+    def locate(self, pointer: str) -> Any:
+        return self.map.locate_in(self.file, self.tokens)
+
+
+def make_doc(name: str, real: Path | None, tree: Any, base: Tokens) -> _Doc:
+    return _Doc(name, real, tree, base)

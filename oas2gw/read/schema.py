@@ -1,0 +1,126 @@
+"""OpenAPI structural validation: one function, `check_schema`, so a faster checker can slot in.
+
+openapi-spec-validator is the reference. It is imported only here and only when a document is
+checked (importing it costs a quarter of a second). It sees a copy of the tree in which
+CloudFormation intrinsics are placeholder strings, so `{"Fn::Sub": ...}` where a string belongs
+is not a false finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from oas2gw.diagnostics import Diagnostic, Severity, join_pointer, split_pointer
+from oas2gw.read import codes
+
+_PLACEHOLDER = "intrinsic-function"
+_MAX_FINDINGS = 200
+
+
+def is_intrinsic(value: Any) -> bool:
+    if type(value) is not dict or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key == "Ref" or key == "Condition" or key.startswith("Fn::"))
+
+
+def plain_copy(tree: Any) -> Any:
+    """The tree with intrinsics as strings and every key a string, shared nodes copied once."""
+    memo: dict[int, Any] = {}
+
+    def copy(node: Any) -> Any:
+        if type(node) is dict:
+            if is_intrinsic(node):
+                return _PLACEHOLDER
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and not _exists(tree, ref):
+                return {}  # reported by the reader (E120); the validator would stop here
+            found = memo.get(id(node))
+            if found is None:
+                found = memo[id(node)] = {}
+                for key, value in node.items():
+                    found[key if type(key) is str else _key(key)] = copy(value)
+            return found
+        if type(node) is list:
+            found = memo.get(id(node))
+            if found is None:
+                found = memo[id(node)] = [copy(v) for v in node]
+            return found
+        return node
+
+    return copy(tree)
+
+
+def _exists(tree: Any, ref: str) -> bool:
+    node = tree
+    for token in split_pointer(unquote(ref[1:])):
+        if type(node) is dict and token in node:
+            node = node[token]
+        elif type(node) is list and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+def _key(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
+
+
+def check_schema(tree: Any, version: str) -> list[Diagnostic]:
+    """Every structural error openapi-spec-validator finds, as diagnostics with pointers."""
+    from openapi_spec_validator import (
+        OpenAPIV2SpecValidator,
+        OpenAPIV30SpecValidator,
+        OpenAPIV31SpecValidator,
+    )
+
+    if version.startswith("2"):
+        validator_class: Any = OpenAPIV2SpecValidator
+    elif version.startswith("3.1"):
+        validator_class = OpenAPIV31SpecValidator
+    else:
+        validator_class = OpenAPIV30SpecValidator
+    spec = plain_copy(tree)
+    if version == "2.0" and isinstance(spec, dict):
+        spec["swagger"] = "2.0"  # `swagger: 2.0` (a number) is read as the version it means
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, str]] = set()
+    try:
+        for error in validator_class(spec).iter_errors():
+            pointer = join_pointer("", *(str(p) for p in error.absolute_path))
+            message = _message(error)
+            if (pointer, message) in seen:
+                continue
+            seen.add((pointer, message))
+            found.append(Diagnostic(codes.E203, Severity.ERROR, message, pointer))
+            if len(found) >= _MAX_FINDINGS:
+                break
+    except RecursionError:
+        found.append(Diagnostic(codes.E203, Severity.ERROR, "too deeply nested to validate", ""))
+    except Exception as exc:  # the validator's own failures must not end the run
+        found.append(
+            Diagnostic(codes.E203, Severity.ERROR, f"the OpenAPI validator failed: {exc}", "")
+        )
+    return found
+
+
+def _message(error: Any) -> str:
+    """The validator's message, shortened: it quotes whole subtrees otherwise."""
+    text = str(error.message)
+    best = getattr(error, "context", None)
+    if best and "is not valid under any of the given schemas" in text:
+        from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+        match = best_match(best)
+        if match is not None:
+            where = "/".join(str(p) for p in match.relative_path)
+            text = f"{match.message}" + (f" (at {where})" if where else "")
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return text

@@ -1,0 +1,540 @@
+"""Bytes to a plain tree: YAML or JSON chosen by content, refusing what would hurt.
+
+JSON goes through orjson and YAML through libyaml (`yaml.CSafeLoader`), both with the garbage
+collector paused, because the parser decides the cost of a whole run. Every refusal (bad
+encoding, syntax, size, depth, alias bombs) is a located diagnostic, never an exception.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+import yaml
+
+from oas2gw.diagnostics import Diagnostic, Location, Severity, join_pointer
+from oas2gw.read import codes
+
+T = TypeVar("T")
+
+#: CloudFormation short tags and their long JSON form.
+CFN_TAGS = {
+    "Ref": "Ref",
+    "Condition": "Condition",
+    **{
+        name: f"Fn::{name}"
+        for name in (
+            "Sub",
+            "GetAtt",
+            "If",
+            "Join",
+            "Select",
+            "Split",
+            "FindInMap",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "Base64",
+            "ImportValue",
+            "GetAZs",
+            "Cidr",
+            "Transform",
+            "Length",
+            "ToJsonString",
+            "ForEach",
+        )
+    },
+}
+
+#: libyaml composes recursively in C; below this bound the main thread's stack is ample.
+_SAFE_NESTING = 4000
+#: Stack bytes per nesting level measured for libyaml's composer, with a margin.
+_STACK_PER_LEVEL = 1024
+_MAX_THREAD_STACK = 1 << 30
+
+
+@dataclass
+class Parsed:
+    """One file read: its text (kept for lazy locations) and its tree."""
+
+    name: str
+    text: str | None = None
+    format: str = "yaml"  # "yaml" | "json"
+    tree: Any = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.tree is not None and not any(d.is_error for d in self.diagnostics)
+
+    def fail(self, code: str, message: str, line: int | None = None, column: int = 1) -> Parsed:
+        location = Location(self.name, line, column) if line is not None else None
+        self.diagnostics.append(
+            Diagnostic(code, Severity.ERROR, message, "", location, file=self.name)
+        )
+        self.tree = None
+        return self
+
+
+def read_file(path: Path, name: str, max_bytes: int) -> Parsed | bytes:
+    """The file's bytes, or a `Parsed` holding the reason they cannot be had."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Parsed(name).fail(
+                codes.E105, f"{size} bytes is over the {max_bytes}-byte limit", 1
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Parsed(name).fail(codes.E101, f"cannot read {name}: {exc.strerror or exc}")
+    return data
+
+
+def parse(
+    name: str, data: str | bytes, *, max_bytes: int, max_depth: int, max_aliases: int
+) -> Parsed:
+    """Parse one document; never raises."""
+    result = Parsed(name)
+    try:
+        text = _decode(result, data, max_bytes)
+        if text is None:
+            return result
+        result.text = text
+        if not text.strip():
+            return result.fail(codes.E103, "the document is empty", 1)
+        if _looks_like_json(text) and _parse_json(result, text):
+            pass
+        elif result.tree is None and not result.diagnostics:
+            _parse_yaml(result, text, max_depth)
+        if result.tree is None:
+            if not result.diagnostics:
+                result.fail(codes.E103, "the document holds no value", 1)
+            return result
+        _check_shape(result, max_depth, max_aliases)
+    except RecursionError:
+        result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
+    except MemoryError:
+        result.fail(codes.E105, "the document does not fit in memory", 1)
+    return result
+
+
+# --- encoding ------------------------------------------------------------------------------------
+
+
+def _decode(result: Parsed, data: str | bytes, max_bytes: int) -> str | None:
+    if isinstance(data, str):
+        if len(data) > max_bytes:
+            result.fail(codes.E105, f"{len(data)} characters is over the {max_bytes}-byte limit", 1)
+            return None
+        text = data[1:] if data.startswith("\ufeff") else data
+    else:
+        if len(data) > max_bytes:
+            result.fail(codes.E105, f"{len(data)} bytes is over the {max_bytes}-byte limit", 1)
+            return None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            result.fail(codes.E102, "UTF-16 text: save the document as UTF-8", 1)
+            return None
+        start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        try:
+            text = data[start:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, column = _byte_position(data, exc.start + start)
+            result.fail(
+                codes.E102, f"invalid UTF-8 byte 0x{data[exc.start + start]:02x}", line, column
+            )
+            return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _char_position(text, nul)
+        result.fail(
+            codes.E102, "a NUL character: this is a binary file, not a document", line, column
+        )
+        return None
+    return text
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _char_position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _parse_json(result: Parsed, text: str) -> bool:
+    """orjson first; a document that is not JSON after all falls back to YAML (its superset)."""
+    try:
+        with paused_gc():
+            tree = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if "recursion" in str(exc):
+            line, column = _char_position(text, exc.pos)
+            result.fail(codes.E106, "nesting too deep", line, column)
+            return True
+        probe = Parsed(result.name)
+        _parse_yaml(probe, text, _SAFE_NESTING)
+        if probe.tree is not None:
+            result.tree, result.diagnostics = probe.tree, probe.diagnostics
+            return True
+        line, column = _char_position(text, exc.pos)
+        result.fail(codes.E104, f"malformed JSON: {exc.msg}", line, column)
+        return True
+    result.format = "json"
+    result.tree = tree
+    _find_json_duplicates(result, text)
+    return True
+
+
+_JSON_DUP_SCAN_LIMIT = 8 * 1024 * 1024
+
+
+def _find_json_duplicates(result: Parsed, text: str) -> None:
+    """orjson keeps the last of duplicate keys silently; find them where a quick count says so.
+
+    Counting keys in the text against the tree costs a regex pass; above a size limit it is
+    skipped (libyaml, which the locator uses, would then be the place to look).
+    """
+    keys_in_text = text.count('":') + text.count('" :')  # counts a few in strings too
+    if len(text) > _JSON_DUP_SCAN_LIMIT or keys_in_text <= _count_keys(result.tree):
+        return
+    import json
+
+    found: list[tuple[dict[str, Any], str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                found.append((out, key))
+            out[key] = value
+        return out
+
+    try:
+        tree = json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return
+    if found:
+        result.tree = tree
+        _report_duplicates(result, [(id(d), k, None) for d, k in found])
+
+
+def _count_keys(tree: Any) -> int:
+    total = 0
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            total += len(node)
+            stack.extend(v for v in node.values() if type(v) in (dict, list))
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) in (dict, list))
+    return total
+
+
+# --- YAML ----------------------------------------------------------------------------------------
+
+
+class _Loader(yaml.CSafeLoader):
+    """Safe loading plus CloudFormation short tags, duplicate keys and JSON-only scalars."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, Any, yaml.Mark]] = []
+        self.bad_tags: list[tuple[str, yaml.Mark]] = []
+
+    def construct_plain_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        data: dict[Any, Any] = {}
+        yield data
+        own = node.value
+        value = self.construct_mapping(node)
+        data.update(value)
+        if len(value) < len(own) or own is not node.value:  # duplicates, or merge keys
+            seen: set[Any] = set()
+            for key_node, _ in own:
+                key = self.construct_object(key_node)
+                if key in seen:
+                    self.duplicates.append((id(data), key, key_node.start_mark))
+                seen.add(key)
+
+    def construct_scalar_text(self, node: yaml.ScalarNode) -> Any:
+        """Dates, timestamps and binary stay the text as written: the tree is JSON-shaped."""
+        return self.construct_scalar(node)
+
+    def construct_cfn(self, suffix: str, node: yaml.Node) -> Any:
+        long_name = CFN_TAGS.get(suffix)
+        value = self._construct_untagged(node)
+        if long_name is None:
+            self.bad_tags.append(("!" + suffix, node.start_mark))
+            return value
+        if long_name == "Fn::GetAtt" and isinstance(value, str):
+            resource, _, attribute = value.partition(".")
+            value = [resource, attribute]
+        return {long_name: value}
+
+    def construct_unknown(self, node: yaml.Node) -> Any:
+        self.bad_tags.append((str(node.tag), node.start_mark))
+        return self._construct_untagged(node)
+
+    def _construct_untagged(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node, deep=True)
+        if isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node, deep=True)
+        return None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_plain_map)
+_Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_plain_map)
+# ordered maps and pairs stay the sequence of one-key mappings they are written as
+_Loader.add_constructor("tag:yaml.org,2002:omap", _Loader.construct_yaml_seq)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:pairs", _Loader.construct_yaml_seq)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_scalar_text)
+_Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_scalar_text)
+_Loader.add_multi_constructor("!", _Loader.construct_cfn)
+_Loader.add_constructor(None, _Loader.construct_unknown)
+
+
+def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
+    if not _nesting_is_safe(text, max_depth):
+        result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
+        return
+    loader = _Loader(text)
+    try:
+        with paused_gc():
+            tree = run_deep(loader.get_single_data, nesting_bound(text))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        code = codes.E111 if isinstance(exc, yaml.constructor.ConstructorError) else codes.E104
+        if mark is not None:
+            result.fail(code, f"malformed YAML: {problem}", mark.line + 1, mark.column + 1)
+        else:
+            result.fail(code, f"malformed YAML: {problem}", 1)
+        return
+    except yaml.YAMLError as exc:
+        result.fail(codes.E104, f"malformed YAML: {exc}", 1)
+        return
+    finally:
+        loader.dispose()
+    result.tree = tree
+    for tag, mark in loader.bad_tags:
+        result.diagnostics.append(
+            Diagnostic(
+                codes.E110,
+                Severity.ERROR,
+                f"unknown tag {tag}: only standard YAML tags and CloudFormation short forms "
+                "(!Ref, !Sub, !GetAtt...) are read",
+                "",
+                Location(result.name, mark.line + 1, mark.column + 1),
+                file=result.name,
+            )
+        )
+    if loader.duplicates:
+        _report_duplicates(result, loader.duplicates)
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound of the YAML nesting depth that costs two C-speed passes.
+
+    Flow collections each open with a bracket; block collections each start at a column at
+    least one beyond their parent's, except a sequence under a mapping key (hence twice the
+    longest line).
+    """
+    longest = max(map(len, text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + 2 * longest + 4
+
+
+def _nesting_is_safe(text: str, max_depth: int) -> bool:
+    """Whether libyaml can compose the text without exhausting even a large thread stack."""
+    if nesting_bound(text) * _STACK_PER_LEVEL <= _MAX_THREAD_STACK // 2:
+        return True
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > max_depth:
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return True  # the real parse reports the syntax error with its place
+    return True
+
+
+def run_deep(fn: Callable[[], T], bound: int) -> T:
+    """Run libyaml's recursive composer on a thread whose stack fits `bound` nesting levels."""
+    if bound <= _SAFE_NESTING:
+        return fn()
+    size = min(_MAX_THREAD_STACK, max(bound * _STACK_PER_LEVEL + (32 << 20), 64 << 20))
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, fn()))
+        except BaseException as exc:  # handed back to the caller's thread
+            outcome.append((False, exc))
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(size)
+        try:
+            worker = threading.Thread(target=target, name="oas2gw-yaml")
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+_STACK_LOCK = threading.Lock()
+
+
+class paused_gc:  # used as a statement: `with paused_gc():`
+    """Pause the cyclic garbage collector while a big acyclic tree is built (2-3x faster)."""
+
+    def __enter__(self) -> None:
+        self._was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_: object) -> None:
+        if self._was:
+            gc.enable()
+
+
+# --- shape: depth, aliases, duplicates --------------------------------------------------------
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Recursive(Exception):
+    pass
+
+
+def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
+    """Refuse trees too deep for the later stages, and alias bombs before anyone expands them."""
+    text = result.text or ""
+    shared = result.format == "yaml" and "*" in text
+    try:
+        if shared:
+            expansions = _expansions(result.tree, max_depth, max_aliases)
+            if expansions > max_aliases:
+                result.fail(
+                    codes.E107,
+                    f"expanding the YAML aliases takes over {max_aliases} substitutions "
+                    "(alias bomb?)",
+                    1,
+                )
+        else:
+            _check_depth(result.tree, 0, max_depth)
+    except _TooDeep:
+        result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
+    except _Recursive:
+        result.fail(codes.E108, "a YAML alias refers to a node that contains it", 1)
+
+
+def _check_depth(node: Any, depth: int, limit: int) -> None:
+    if depth > limit:
+        raise _TooDeep
+    values = node.values() if type(node) is dict else node if type(node) is list else ()
+    for value in values:
+        if type(value) is dict or type(value) is list:
+            _check_depth(value, depth + 1, limit)
+
+
+def _expansions(root: Any, limit_depth: int, limit: int) -> int:
+    """Alias substitutions a full expansion would make; stops counting past the limit."""
+    memo: dict[int, tuple[int, int]] = {}  # id -> (height, expansions inside)
+    active: set[int] = set()
+
+    def visit(node: Any, depth: int) -> tuple[int, int]:
+        if depth > limit_depth:
+            raise _TooDeep
+        key = id(node)
+        active.add(key)
+        height, total = 0, 0
+        values = node.values() if type(node) is dict else node
+        for value in values:
+            if type(value) is not dict and type(value) is not list:
+                continue
+            child = id(value)
+            if child in active:
+                raise _Recursive
+            if child in memo:
+                child_height, inner = memo[child]
+                total += 1 + inner
+                if depth + child_height > limit_depth:
+                    raise _TooDeep
+            else:
+                child_height, inner = visit(value, depth + 1)
+                total += inner
+            height = max(height, child_height + 1)
+            if total > limit:
+                break
+        active.discard(key)
+        memo[key] = (height, total)
+        return height, total
+
+    if type(root) is not dict and type(root) is not list:
+        return 0
+    return visit(root, 0)[1]
+
+
+def _report_duplicates(result: Parsed, found: Sequence[tuple[int, Any, yaml.Mark | None]]) -> None:
+    """Duplicate keys with the pointer of the mapping that holds them (found by identity)."""
+    wanted = {mapping_id for mapping_id, _, _ in found}
+    pointers: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(result.tree, "")]
+    seen: set[int] = set()
+    while stack and len(pointers) < len(wanted):
+        node, pointer = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in wanted:
+            pointers[id(node)] = pointer
+        if type(node) is dict:
+            stack.extend(
+                (v, join_pointer(pointer, str(k)))
+                for k, v in node.items()
+                if type(v) in (dict, list)
+            )
+        elif type(node) is list:
+            stack.extend(
+                (v, join_pointer(pointer, i)) for i, v in enumerate(node) if type(v) in (dict, list)
+            )
+    for mapping_id, key, mark in found:
+        pointer = join_pointer(pointers.get(mapping_id, ""), str(key))
+        location = Location(result.name, mark.line + 1, mark.column + 1) if mark else None
+        result.diagnostics.append(
+            Diagnostic(
+                codes.W109,
+                Severity.WARNING,
+                f"duplicate key {key!r}: only the last value is kept",
+                pointer,
+                location,
+                file=result.name,
+            )
+        )

@@ -347,3 +347,19 @@ def test_property_model_to_openapi_to_model_is_the_identity(
     assert dump(normalize(read_back(text, fmt), keep_defaults=True)) == dump(
         normalize(model, keep_defaults=True)
     )
+
+
+_any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+_trees = st.recursive(
+    st.none() | st.booleans() | st.integers() | _any_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_any_text, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=st.dictionaries(_any_text, _trees, max_size=4))
+def test_property_any_tree_reads_back_the_same_in_yaml_1_1_and_1_2(tree: dict[str, Any]) -> None:
+    text = render_text(tree)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == tree
+    assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == tree

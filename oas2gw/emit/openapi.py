@@ -8,6 +8,7 @@ that a YAML 1.1 or 1.2 reader could take for something else (`504e31`, `on`, `07
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -63,15 +64,7 @@ def render_text(tree: Any, fmt: TextFormat = "yaml") -> str:
     """YAML (block style, ambiguous strings quoted) or two-space JSON, ending in a newline."""
     if fmt == "json":
         return orjson.dumps(tree, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-    text: str = yaml.dump(
-        tree,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=2**31 - 1,
-    )
-    return text
+    return render_yaml(tree)
 
 
 def emit_openapi(
@@ -406,9 +399,14 @@ def _method_key(http_method: str) -> str:
 
 
 # -- YAML ----------------------------------------------------------------------------------
+#
+# A direct block-style writer: PyYAML's representer and resolver cost five times the parse of
+# the document, and our trees hold only mappings, lists, strings, numbers, booleans and null.
+# A string is written plain only when no YAML 1.1 or 1.2 reader could take it for anything else;
+# else as a literal block (multi-line text such as templates) or JSON-style double quotes,
+# which YAML reads with the same escapes.
 
-#: plain scalars that YAML 1.2's core schema (ruamel, most other tools) reads as non-strings;
-#: PyYAML's own resolver already covers YAML 1.1's longer list (`on`, `0755`, `1_000`, dates)
+#: plain scalars that YAML 1.2's core schema (ruamel, most other tools) reads as non-strings
 _YAML12_NON_STRING = re.compile(
     r"""^(?:
         null|Null|NULL|~|true|True|TRUE|false|False|FALSE
@@ -419,11 +417,11 @@ _YAML12_NON_STRING = re.compile(
     )$""",
     re.X,
 )
+#: what may stand plain: no indicator first, no `: ` or ` #`, no edge spaces, one line
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^:#\n\r\t]|:(?=\S)|(?<=\S)#)*(?<![\s:])$")
 _YAML11 = yaml.resolver.Resolver()
-
-
-class _Dumper(yaml.CSafeDumper):
-    """libyaml's emitter with strings quoted where any YAML version would misread them."""
+_YAML11_FIRST = frozenset(_YAML11.yaml_implicit_resolvers)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _yaml11_tag(value: str) -> str:
@@ -431,12 +429,111 @@ def _yaml11_tag(value: str) -> str:
     return tag
 
 
-def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
-    if "\n" in value and value.strip():
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    if _YAML12_NON_STRING.match(value) or _yaml11_tag(value) != "tag:yaml.org,2002:str":
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+def _plain_ok(value: str) -> bool:
+    if not _PLAIN.match(value) or not value.isprintable() or _YAML12_NON_STRING.match(value):
+        return False
+    return value[0] not in _YAML11_FIRST or _yaml11_tag(value) == _STR_TAG
 
 
-_Dumper.add_representer(str, _represent_str)
+def _quoted(value: str) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        for c in text
+    )
+
+
+def _literal_ok(value: str) -> bool:
+    """Text that a literal block holds exactly: printable lines without edge blanks."""
+    if "\n" not in value or value[0] in " \n" or "\r" in value or not value.strip("\n"):
+        return False
+    return (
+        all(
+            line.isprintable() and line == line.rstrip(" \t") and "\t" not in line[:1]
+            for line in value.split("\n")
+        )
+        and "\ufeff" not in value
+    )
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value if _plain_ok(value) else _quoted(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return ".nan"
+        if value in (float("inf"), float("-inf")):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _literal(value: str, indent: str) -> str:
+    body = value[:-1] if value.endswith("\n") else value
+    chomp = "+" if value.endswith("\n\n") else ("" if value.endswith("\n") else "-")
+    if chomp == "+":
+        body = value.rstrip("\n") + "\n" * (len(value) - len(value.rstrip("\n")) - 1)
+    lines = "".join(f"{indent}{line}\n" if line else "\n" for line in body.split("\n"))
+    return f"|{chomp}\n{lines}"
+
+
+def _yaml_value(value: Any, indent: str, out: list[str]) -> None:
+    """`value` after a `key:` or `- ` already written (without its space)."""
+    if isinstance(value, dict):
+        if not value:
+            out.append(" {}\n")
+            return
+        out.append("\n")
+        _yaml_mapping(value, indent + "  ", out)
+    elif isinstance(value, list):
+        if not value:
+            out.append(" []\n")
+            return
+        out.append("\n")
+        _yaml_sequence(value, indent, out)
+    elif isinstance(value, str) and "\n" in value and _literal_ok(value):
+        out.append(" " + _literal(value, indent + "  "))
+    else:
+        out.append(" " + _scalar(value) + "\n")
+
+
+def _yaml_mapping(node: dict[str, Any], indent: str, out: list[str], first: str = "") -> None:
+    lead = first or indent
+    for key, value in node.items():
+        out.append(f"{lead}{_scalar(str(key))}:")
+        _yaml_value(value, indent, out)
+        lead = indent
+
+
+def _yaml_sequence(node: list[Any], indent: str, out: list[str]) -> None:
+    for item in node:
+        if isinstance(item, dict) and item:
+            _yaml_mapping(item, indent + "  ", out, first=indent + "- ")
+        elif isinstance(item, list) and item:
+            out.append(f"{indent}-\n")
+            _yaml_sequence(item, indent + "  ", out)
+        else:
+            out.append(f"{indent}-")
+            _yaml_value(item, indent, out)
+
+
+def render_yaml(tree: Any) -> str:
+    out: list[str] = []
+    if isinstance(tree, dict) and tree:
+        _yaml_mapping(tree, "", out)
+    elif isinstance(tree, list) and tree:
+        _yaml_sequence(tree, "", out)
+    else:
+        out.append(_scalar(tree) if not isinstance(tree, (dict, list)) else json.dumps(tree))
+        out.append("\n")
+    return "".join(out)

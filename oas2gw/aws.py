@@ -38,14 +38,17 @@ DEFAULT_MAX_ATTEMPTS = 10
 
 
 def retry_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """botocore's `retries` setting: adaptive, 10 attempts, unless AWS_RETRY_MODE /
-    AWS_MAX_ATTEMPTS say otherwise (botocore reads those itself when we leave them out)."""
+    """botocore's `retries` setting: adaptive, 10 attempts in all, unless AWS_RETRY_MODE /
+    AWS_MAX_ATTEMPTS say otherwise (botocore reads those itself when we leave them out).
+
+    `total_max_attempts` counts the first attempt, as AWS_MAX_ATTEMPTS does; botocore's
+    `max_attempts` would count only the retries."""
     env = os.environ if environ is None else environ
     retries: dict[str, Any] = {}
     if not env.get("AWS_RETRY_MODE"):
         retries["mode"] = DEFAULT_RETRY_MODE
     if not env.get("AWS_MAX_ATTEMPTS"):
-        retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
+        retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
     return retries
 
 

@@ -311,7 +311,7 @@ def test_retries_are_adaptive_unless_the_caller_chose(
         os.environ.pop("AWS_RETRY_MODE", None)
         os.environ.pop("AWS_MAX_ATTEMPTS", None)
         retries = namespace["Run"](rest_api_id).config.retries
-        assert retries == {"mode": "adaptive", "max_attempts": 10}
+        assert retries == {"mode": "adaptive", "total_max_attempts": 10}
         os.environ["AWS_RETRY_MODE"] = "standard"
         os.environ["AWS_MAX_ATTEMPTS"] = "3"
         assert namespace["Run"](rest_api_id).config.retries in (None, {})

@@ -174,8 +174,8 @@ class Run:
         retries = {}
         if not os.environ.get("AWS_RETRY_MODE"):
             retries["mode"] = "adaptive"
-        if not os.environ.get("AWS_MAX_ATTEMPTS"):
-            retries["max_attempts"] = 10
+        if not os.environ.get("AWS_MAX_ATTEMPTS"):  # as many in all as AWS_MAX_ATTEMPTS=10
+            retries["total_max_attempts"] = 10
         self.session = boto3.session.Session()
         self.config = Config(retries=retries)
         self.clients = {}

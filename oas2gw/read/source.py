@@ -8,6 +8,7 @@ encoding, syntax, size, depth, alias bombs) is a located diagnostic, never an ex
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -177,6 +178,9 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+_STRICT_JSON = re.compile(r'\s*(\{\s*"|\[\s*[\[{"\d\]-])')
+
+
 def _parse_json(result: Parsed, text: str) -> bool:
     """orjson first; a document that is not JSON after all falls back to YAML (its superset)."""
     try:
@@ -187,11 +191,12 @@ def _parse_json(result: Parsed, text: str) -> bool:
             line, column = _char_position(text, exc.pos)
             result.fail(codes.E106, "nesting too deep", line, column)
             return True
-        probe = Parsed(result.name)
-        _parse_yaml(probe, text, _SAFE_NESTING)
-        if probe.tree is not None:
-            result.tree, result.diagnostics = probe.tree, probe.diagnostics
-            return True
+        if not _STRICT_JSON.match(text):  # e.g. `{openapi: 3.0.1, ...}`: YAML flow style
+            probe = Parsed(result.name)
+            _parse_yaml(probe, text, _SAFE_NESTING)
+            if probe.tree is not None:
+                result.tree, result.diagnostics = probe.tree, probe.diagnostics
+                return True
         line, column = _char_position(text, exc.pos)
         result.fail(codes.E104, f"malformed JSON: {exc.msg}", line, column)
         return True

@@ -58,7 +58,8 @@ class RefResolver:
         self.limits = {"max_bytes": max_bytes, "max_depth": max_depth, "max_aliases": max_aliases}
         self.folder = root.real.parent.resolve() if root.real is not None else None
         self.docs: dict[str, _Doc | None] = {root.name: root}
-        self.done: dict[tuple[str, str], tuple[Any, int]] = {}  # target -> (value, expansions)
+        self.done: dict[tuple[str, str], Any] = {}  # resolved targets
+        self.weight: dict[int, int] = {}  # container id -> references inlined inside it
         self.active: set[tuple[str, str]] = {(root.name, "")}
         self.visited: set[int] = set()
         self.expansions = 0
@@ -85,20 +86,24 @@ class RefResolver:
             if id(node) in self.visited:
                 return node
             self.visited.add(id(node))
+            before = self.expansions
             for key, value in node.items():
                 if type(value) is dict or type(value) is list:
                     new = self._walk(value, doc, (*path, str(key)))
                     if new is not value:
                         node[key] = new
+            self.weight[id(node)] = self.expansions - before
         elif type(node) is list:
             if id(node) in self.visited:
                 return node
             self.visited.add(id(node))
+            before = self.expansions
             for index, value in enumerate(node):
                 if type(value) is dict or type(value) is list:
                     new = self._walk(value, doc, (*path, str(index)))
                     if new is not value:
                         node[index] = new
+            self.weight[id(node)] = self.expansions - before
         return node
 
     def _inline(self, node: dict[str, Any], doc: _Doc, path: Tokens) -> Any:
@@ -121,20 +126,21 @@ class RefResolver:
             )
             return node
         if key in self.done:
-            value, inner = self.done[key]
-            self._count(1 + inner, doc, path)
+            value = self.done[key]
+            self._count(1 + self.weight.get(id(value), 0), doc, path)
         else:
             found = self._lookup(target_doc, tokens, ref, doc, path)
             if found is _MISSING:
                 return node
+            fresh = id(found) not in self.visited
             self.active.add(key)
-            before = self.expansions
             try:
                 value = self._walk(found, target_doc, tokens)
             finally:
                 self.active.discard(key)
-            self.done[key] = (value, self.expansions - before)
-            self._count(1, doc, path)
+            self.done[key] = value
+            # a target first walked here has had its inner expansions counted just now
+            self._count(1 if fresh else 1 + self.weight.get(id(value), 0), doc, path)
         self.map.redirect(doc.name, doc.base + path, target_doc.name, target_doc.base + tokens)
         if len(node) > 1 and isinstance(value, dict):  # siblings of $ref override the target
             merged = dict(value)
@@ -163,7 +169,8 @@ class RefResolver:
         location, _, fragment = ref.partition("#")
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
-            self._report(codes.E125, f"$ref fragment {fragment!r} is not a JSON pointer", doc, path)
+            message = f"$ref fragment {fragment!r} is not a JSON pointer"
+            self._report(codes.E125, message, doc, (*path, "$ref"))
             return None
         tokens = tuple(split_pointer(fragment))
         if not location:

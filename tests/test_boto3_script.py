@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from shell_harness import (
 )
 from test_shell_e2e import ACCOUNT, loadable, rich_model
 
-from oas2gw.emit.boto3 import Call, layout, render_boto3, string_literal
+from oas2gw.emit.boto3 import Call, Code, layout, render_boto3, string_literal
 from oas2gw.emit.shell import render_shell
 from oas2gw.model import (
     ApiModel,
@@ -137,33 +138,54 @@ def test_any_string_becomes_a_literal_that_reads_back_exactly(text: str) -> None
     assert ast.literal_eval(literal) == text
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.recursive(
-        st.text(max_size=30) | st.booleans() | st.integers(),
+        st.text(max_size=40) | st.booleans() | st.integers(),
         lambda inner: (
-            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=30), inner, max_size=4)
         ),
         max_leaves=12,
     )
 )
-def test_layout_is_what_black_would_write(value: Any) -> None:
+def test_laid_out_values_read_back_exactly(value: Any) -> None:
     lines = layout(Call("client.put_thing", (("restApiId", "x"), ("value", value))), "    ")
     text = "def f():\n" + "\n".join(lines) + "\n"
     call = ast.parse(text).body[0].body[0].value  # type: ignore[attr-defined]
     assert ast.literal_eval(call.keywords[1].value) == value
-    if text.isascii():
-        ruff = shutil.which("ruff")
-        if ruff is None:
-            return
-        done = subprocess.run(
-            [ruff, "format", "--isolated", "--check", "-"],
-            input=text,
-            capture_output=True,
-            text=True,
-            check=False,
+
+
+def random_value(rng: random.Random, depth: int = 0) -> Any:
+    words = ["method.request.header.X-Tenant", "a", "é日本", "'", '"', "{}", "x" * 30, ""]
+    kind = rng.randrange(6 if depth < 3 else 3)
+    if kind == 0:
+        return " ".join(rng.choice(words) for _ in range(rng.randrange(1, 5)))
+    if kind == 1:
+        return rng.choice([True, False, 0, 29000])
+    if kind == 2:
+        return "".join(rng.choice("abcdefgh.-_/") for _ in range(rng.randrange(0, 90)))
+    if kind == 3:
+        return [random_value(rng, depth + 1) for _ in range(rng.randrange(0, 5))]
+    return {
+        random_value(rng, 3) if kind == 4 else f"k{n}": random_value(rng, depth + 1)
+        for n in range(rng.randrange(0, 5))
+    }
+
+
+def test_layout_is_what_black_would_write(tmp_path: Path) -> None:
+    """Hundreds of nested values at several indents, checked by one `ruff format` run."""
+    rng = random.Random(4)
+    functions = []
+    for number in range(600):
+        args = tuple((f"p{i}", random_value(rng)) for i in range(rng.randrange(1, 4)))
+        indent = "    " * rng.randrange(1, 4)
+        lines = [f"def f{number}(client, rest_api_id):"]
+        lines += ["    " * depth + "if rest_api_id:" for depth in range(1, len(indent) // 4)]
+        lines += layout(
+            Call("client.put_thing", (("restApiId", Code("rest_api_id")), *args)), indent
         )
-        assert done.returncode == 0, text
+        functions.append("\n".join(lines) + "\n")
+    assert ruff_format_problems({"laid_out.py": "\n\n".join(functions)}, tmp_path) == ""
 
 
 # --- running it -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ way black lays it out at its default line length, so a user can keep it under bl
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -52,6 +53,7 @@ class Call:
     args: tuple[tuple[str | None, Any], ...]
 
 
+@functools.lru_cache(maxsize=4096)
 def string_literal(text: str) -> str:
     """A Python literal for `text`, quoted as black quotes it (double quotes unless that needs
     more escapes). `repr` escapes every character that is not printable, so the literal is one
@@ -79,62 +81,76 @@ def _width(text: str) -> int:
     )
 
 
-def _flat(value: Any) -> str:
-    """`value` as an expression on one line."""
+@dataclass(frozen=True)
+class _Node:
+    """A value ready to lay out: its one-line text and, when bracketed, its elements."""
+
+    flat: str
+    opening: str = ""
+    closing: str = ""
+    #: (prefix, element): `name=` for a keyword, `"key": ` for a dict entry
+    elements: tuple[tuple[str, _Node], ...] = ()
+
+    @property
+    def body(self) -> str:
+        return self.flat[len(self.opening) : len(self.flat) - len(self.closing)]
+
+
+def _node(value: Any) -> _Node:
+    """Build the node tree bottom-up, so each piece of text is made once."""
     if isinstance(value, Code):
-        return value.text
-    if isinstance(value, Call):
-        return value.func + "(" + ", ".join(_flat_arg(k, v) for k, v in value.args) + ")"
+        return _Node(value.text)
     if isinstance(value, str):
-        return string_literal(value)
+        return _Node(string_literal(value))
     if value is None or isinstance(value, (bool, int, float)):
-        return repr(value)
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_flat(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_flat(v) for v in value) + "]"
-    raise TypeError(f"no literal for {type(value).__name__}")
-
-
-def _flat_arg(name: str | None, value: Any) -> str:
-    return _flat(value) if name is None else f"{name}={_flat(value)}"
-
-
-def _elements(value: Any) -> tuple[str, str, list[tuple[str, Any]]] | None:
-    """A bracketed value's brackets and its elements (each a prefix and a value), or None."""
+        return _Node(repr(value))
     if isinstance(value, Call):
-        return value.func + "(", ")", [("" if k is None else k + "=", v) for k, v in value.args]
-    if isinstance(value, Mapping) and value:
-        return "{", "}", [(_flat(str(k)) + ": ", v) for k, v in value.items()]
-    if isinstance(value, (list, tuple)) and value:
-        return "[", "]", [("", v) for v in value]
-    return None
+        opening, closing = value.func + "(", ")"
+        elements = tuple(("" if k is None else k + "=", _node(v)) for k, v in value.args)
+    elif isinstance(value, Mapping):
+        opening, closing = "{", "}"
+        elements = tuple((string_literal(str(k)) + ": ", _node(v)) for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        opening, closing = "[", "]"
+        elements = tuple(("", _node(v)) for v in value)
+    else:
+        raise TypeError(f"no literal for {type(value).__name__}")
+    flat = opening + ", ".join(p + n.flat for p, n in elements) + closing
+    if not elements and not isinstance(value, Call):
+        return _Node(flat)
+    return _Node(flat, opening, closing, elements)
 
 
 def layout(value: Any, indent: str = "", prefix: str = "", suffix: str = "") -> list[str]:
     """The lines of `indent + prefix + value + suffix`, split the way black splits them.
 
-    One line if it fits; else the bracket's contents on one line of their own if they fit;
-    else one element per line with a trailing comma, each element laid out the same way.
+    One line if it fits; else, for a call (or a lone element), the bracket's contents on one
+    line of their own if they fit; else one element per line with a trailing comma, each
+    element laid out the same way.
     """
-    line = indent + prefix + _flat(value) + suffix
-    parts = _elements(value)
-    if parts is None or _width(line) <= LINE_LENGTH:
+    return _layout(_node(value), indent, prefix, suffix)
+
+
+def _layout(node: _Node, indent: str, prefix: str, suffix: str) -> list[str]:
+    line = indent + prefix + node.flat + suffix
+    if not node.elements or _width(line) <= LINE_LENGTH:
         return [line]
-    opening, closing, elements = parts
+    elements = node.elements
     inner = indent + _INDENT
-    head = indent + prefix + opening
-    tail = indent + closing + suffix
-    body = ", ".join(p + _flat(v) for p, v in elements)
-    atom = len(elements) == 1 and _elements(elements[0][1]) is None
-    if atom or _width(inner + body) <= LINE_LENGTH:
-        return [head, inner + body, tail]
+    head = indent + prefix + node.opening
+    tail = indent + node.closing + suffix
+    lone_atom = len(elements) == 1 and not elements[0][1].elements
+    # black keeps the contents on one line only for a call's arguments or a lone element;
+    # a dict or list literal with several elements is always exploded once it is split
+    collection = not node.opening.endswith("(") and len(elements) > 1
+    if lone_atom or (not collection and _width(inner + node.body) <= LINE_LENGTH):
+        return [head, inner + node.body, tail]
     if len(elements) == 1:  # one bracketed element: split it, without a trailing comma
         element_prefix, element = elements[0]
-        return [head, *layout(element, inner, element_prefix), tail]
+        return [head, *_layout(element, inner, element_prefix, ""), tail]
     lines = [head]
     for element_prefix, element in elements:
-        lines.extend(layout(element, inner, element_prefix, ","))
+        lines.extend(_layout(element, inner, element_prefix, ","))
     lines.append(tail)
     return lines
 
@@ -174,8 +190,8 @@ class Run:
         retries = {}
         if not os.environ.get("AWS_RETRY_MODE"):
             retries["mode"] = "adaptive"
-        if not os.environ.get("AWS_MAX_ATTEMPTS"):  # as many in all as AWS_MAX_ATTEMPTS=10
-            retries["total_max_attempts"] = 10
+        if not os.environ.get("AWS_MAX_ATTEMPTS"):
+            retries["total_max_attempts"] = 10  # in all, as AWS_MAX_ATTEMPTS counts
         self.session = boto3.session.Session()
         self.config = Config(retries=retries)
         self.clients = {}
@@ -316,7 +332,7 @@ class _Script:
         elif step.action == "ensure":
             self._ensure(step)
         elif step.action == "delete_method":
-            resource = _flat(self._ref(step.refs["resourceId"]))
+            resource = _node(self._ref(step.refs["resourceId"])).flat
             verb = string_literal(str(step.params["httpMethod"]))
             self.lines.append(f"{_INDENT}if {verb} in run.methods.get({resource}, ()):")
             self._emit(step, _INDENT * 2)

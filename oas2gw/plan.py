@@ -690,3 +690,142 @@ def _method_problems(
         )
         problems += _texts_problems(ir_texts, ir.pointer or integration.pointer)
     return problems
+
+
+# --- the mapping table in docs/import.md --------------------------------------------------------
+
+_INTEGRATION = "`x-amazon-apigateway-integration`"
+_MAPPING: tuple[tuple[str, str, type[Any], tuple[tuple[str, str], ...]], ...] = (
+    (
+        "PutIntegration",
+        f"{_INTEGRATION} of an operation",
+        Integration,
+        tuple((f, "") for f in _INTEGRATION_FIELDS),
+    ),
+    (
+        "PutIntegrationResponse",
+        f"{_INTEGRATION} `responses`, keyed by selection pattern",
+        IntegrationResponse,
+        (
+            ("status_code", ""),
+            ("selection_pattern", "the `responses` key (`default`: none)"),
+            ("response_parameters", ""),
+            ("response_templates", ""),
+            ("content_handling", ""),
+        ),
+    ),
+    (
+        "PutMethod",
+        "the operation",
+        Method,
+        (
+            ("http_method", "the operation's key (`x-amazon-apigateway-any-method`: ANY)"),
+            ("authorization_type", "`security` (scheme `x-amazon-apigateway-authtype`)"),
+            ("authorizer", "`security` naming a scheme with `x-amazon-apigateway-authorizer`"),
+            ("authorization_scopes", "`security` scopes"),
+            ("api_key_required", "`security` naming an `apiKey` scheme"),
+            ("operation_name", "`operationId`"),
+            ("request_parameters", "`parameters` (path, query, header)"),
+            ("request_models", "request body schema `$ref`"),
+            ("request_validator", "`x-amazon-apigateway-request-validator` (else the root's)"),
+        ),
+    ),
+    (
+        "PutMethodResponse",
+        "the operation's `responses`",
+        MethodResponse,
+        (
+            ("status_code", "the `responses` key"),
+            ("response_parameters", "the response's `headers`"),
+            ("response_models", "the response schema `$ref`"),
+        ),
+    ),
+    (
+        "CreateRequestValidator",
+        "`x-amazon-apigateway-request-validators`, keyed by name",
+        RequestValidator,
+        (("name", "the key"), ("validate_request_body", ""), ("validate_request_parameters", "")),
+    ),
+    (
+        "CreateAuthorizer",
+        "a security scheme's `x-amazon-apigateway-authorizer`",
+        Authorizer,
+        (
+            ("name", "the scheme's name"),
+            *((f, "") for f in _AUTHORIZER_FIELDS if f != "auth_type"),
+            ("auth_type", "the scheme's `x-amazon-apigateway-authtype`"),
+        ),
+    ),
+    (
+        "PutGatewayResponse",
+        "`x-amazon-apigateway-gateway-responses`, keyed by response type",
+        GatewayResponse,
+        (
+            ("response_type", "the key"),
+            ("status_code", ""),
+            ("response_parameters", ""),
+            ("response_templates", ""),
+        ),
+    ),
+)
+
+_REST_API_SETTINGS = (
+    ("binary_media_types", "`x-amazon-apigateway-binary-media-types`", "add /binaryMediaTypes/…"),
+    ("api_key_source", "`x-amazon-apigateway-api-key-source`", "replace /apiKeySource"),
+    (
+        "minimum_compression_size",
+        "`x-amazon-apigateway-minimum-compression-size`",
+        "replace /minimumCompressionSize",
+    ),
+    ("policy", "`x-amazon-apigateway-policy`", "replace /policy"),
+    (
+        "disable_execute_api_endpoint",
+        "`x-amazon-apigateway-endpoint-configuration` `disableExecuteApiEndpoint`",
+        "replace /disableExecuteApiEndpoint",
+    ),
+)
+
+
+def mapping_markdown() -> str:
+    """The document ↔ aws CLI ↔ boto3 ↔ model table, from the model's own spellings."""
+    from oas2gw.model.types import cli_option, extension_name
+
+    lines: list[str] = []
+    for operation, where, model, fields in _MAPPING:
+        lines += [
+            f"### `{operation}` — from {where}",
+            "",
+            "| OpenAPI document | aws CLI option | boto3 parameter | model field |",
+            "|---|---|---|---|",
+        ]
+        for name, source in fields:
+            parameter = api_name(model, name)
+            key = source or f"`{extension_name(model, name)}`"
+            lines.append(
+                f"| {key} | `{cli_option(parameter)}` | `{parameter}` | `{model.__name__}.{name}` |"
+            )
+        lines.append("")
+    lines += [
+        "### `UpdateRestApi` — from the document's root",
+        "",
+        "| OpenAPI document | aws CLI `--patch-operations` | boto3 `patchOperations` "
+        "| model field |",
+        "|---|---|---|---|",
+    ]
+    for name, source, patch in _REST_API_SETTINGS:
+        lines.append(f"| {source} | `{patch}` | `{patch}` | `ApiModel.{name}` |")
+    lines += [
+        "",
+        "### `CreateModel` — from `definitions` / `components.schemas`",
+        "",
+        "| OpenAPI document | aws CLI option | boto3 parameter | model field |",
+        "|---|---|---|---|",
+        "| the schema's name | `--name` | `name` | key of `ApiModel.models` |",
+        "| the schema (JSON text) | `--schema` | `schema` | value of `ApiModel.models` |",
+        "| — | `--content-type` | `contentType` | always `application/json` |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(mapping_markdown(), end="")

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from oas2gw.model.types import cli_option
 from oas2gw.plan import Plan, Ref, Step, Sub
 
 #: What the aws CLI replaces with a file's or URL's content (awscli `paramfile`).
@@ -57,12 +58,6 @@ def render_shell(
 def command_name(operation: str) -> str:
     """`PutIntegration` -> `put-integration`."""
     return _CAMEL.sub("-", operation).lower()
-
-
-def option_name(parameter: str) -> str:
-    """botocore parameter -> aws CLI option: `timeoutInMillis` -> `--timeout-in-millis`."""
-    special = {"providerARNs": "--provider-arns"}
-    return special.get(parameter) or "--" + _CAMEL.sub("-", parameter).lower()
 
 
 def quote(text: str) -> str:
@@ -296,7 +291,7 @@ class _Shell:
         late: list[str] = []
         for name, ref in step.refs.items():
             where = words if name in _LOCATION else late
-            where.append(f"{option_name(name)} {self._ref(ref)}")
+            where.append(f"{cli_option(name)} {self._ref(ref)}")
         if self.cli_input_json:
             if step.params:
                 words.append(f'--cli-input-json "file://$HERE/{self._file(index, step, suffix)}"')
@@ -366,7 +361,7 @@ def _uses_identity(step: Step) -> bool:
 
 
 def _option(name: str, value: Any) -> str:
-    option = option_name(name)
+    option = cli_option(name)
     if isinstance(value, bool):
         return option if value else "--no-" + option[2:]
     if isinstance(value, int):

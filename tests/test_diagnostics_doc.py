@@ -64,3 +64,14 @@ def test_every_catalogued_code_has_title_cause_and_fix() -> None:
     for code in codes.CODES.values():
         assert re.fullmatch(r"[EW][1-5]\d\d", code.code)
         assert code.title and code.cause and code.fix, code.code
+
+
+def test_no_code_is_registered_by_two_modules() -> None:
+    """Two stages claiming one code break every import of both; read the source, not imports."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "oas2gw").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for code in re.findall(r"""register\(\s*["']([EW]\d{3})["']""", text):
+            owners.setdefault(code, []).append(str(path.relative_to(ROOT)))
+    twice = {code: files for code, files in owners.items() if len(files) > 1}
+    assert not twice, f"codes registered twice: {twice}"

@@ -7,7 +7,7 @@ client is passed in). Heavy modules are imported inside the functions that need 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -129,6 +129,53 @@ def count_by_severity(diags: Iterable[Diagnostic]) -> dict[str, int]:
 
 
 # -- apply ------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from oas2gw.apply import ApplyReport, Progress
+    from oas2gw.aws import Pacer
+    from oas2gw.plan import PlanOptions as _PlanOptions
+
+
+def apply(
+    model: ApiModel,
+    client: Any,
+    rest_api_id: str,
+    *,
+    options: _PlanOptions | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    pacer: Pacer | None = None,
+    clients: Mapping[str, Any] | None = None,
+) -> ApplyReport:
+    """Make `model` true on the REST API `rest_api_id`, touching only what differs.
+
+    `client` is a boto3 `apigateway` client, or None for one made from the usual AWS
+    environment with adaptive retries. AWS failures (credentials, region, a missing API,
+    access, throttling, the network) come back as `report.failure`, one line, never raised;
+    a document the plan cannot send comes back as error diagnostics.
+    """
+    from oas2gw.apply import ApplyReport
+    from oas2gw.apply import apply as apply_model
+    from oas2gw.aws import describe_failure, make_client
+
+    if client is None:
+        try:
+            client = make_client()
+        except Exception as exc:  # NoRegionError, ProfileNotFound, ...
+            failure = describe_failure(exc)
+            if failure is None:
+                raise
+            return ApplyReport(rest_api_id, dry_run, failure=failure)
+    return apply_model(
+        model,
+        client,
+        rest_api_id,
+        options=options,
+        dry_run=dry_run,
+        progress=progress,
+        pacer=pacer,
+        clients=clients,
+    )
 
 
 # -- export -----------------------------------------------------------------------------------

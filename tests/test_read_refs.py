@@ -172,7 +172,7 @@ def test_text_input_cannot_read_relative_files() -> None:
 
 def test_ref_expansion_bomb_is_refused(tmp_path: Path) -> None:
     def level(i: int) -> str:
-        ref = "{$ref: '#/x-l/l%d'}" % (i - 1)
+        ref = "{$ref: '#/x-l/l" + str(i - 1) + "'}"
         return f"  l{i}: [{', '.join([ref] * 10)}]\n"
 
     levels = "".join(level(i) for i in range(1, 8))

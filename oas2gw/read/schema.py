@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from oas2gw.diagnostics import Diagnostic, Severity, join_pointer, split_pointer
 from oas2gw.read import codes
 
-_PLACEHOLDER = "intrinsic-function"
+_PLACEHOLDER = "<CloudFormation intrinsic function>"
 _MAX_FINDINGS = 200
 
 
@@ -91,8 +91,12 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
         spec["swagger"] = "2.0"  # `swagger: 2.0` (a number) is read as the version it means
     found: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
+    skipped = 0
     try:
         for error in validator_class(spec).iter_errors():
+            if _about_an_intrinsic(error):
+                skipped += 1
+                continue
             pointer = join_pointer("", *(str(p) for p in error.absolute_path))
             message = _message(error)
             if (pointer, message) in seen:
@@ -104,10 +108,24 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
     except RecursionError:
         found.append(Diagnostic(codes.E203, Severity.ERROR, "too deeply nested to validate", ""))
     except Exception as exc:  # the validator's own failures must not end the run
+        if found or skipped:
+            return found  # it stumbled over a shape already reported (or an intrinsic)
         found.append(
             Diagnostic(codes.E203, Severity.ERROR, f"the OpenAPI validator failed: {exc}", "")
         )
     return found
+
+
+def _about_an_intrinsic(error: Any) -> bool:
+    """An intrinsic's value is unknown until deployment: its type cannot be judged."""
+    if error.instance == _PLACEHOLDER:
+        return True
+    if error.context:
+        from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+        match = best_match(error.context)
+        return match is not None and match.instance == _PLACEHOLDER
+    return False
 
 
 def _message(error: Any) -> str:
@@ -115,7 +133,7 @@ def _message(error: Any) -> str:
     text = str(error.message)
     best = getattr(error, "context", None)
     if best and "is not valid under any of the given schemas" in text:
-        from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+        from jsonschema.exceptions import best_match
 
         match = best_match(best)
         if match is not None:

@@ -107,3 +107,56 @@ def test_corpus_documents_go_through_the_rules_without_a_crash() -> None:
         assert all(d.code and d.message for d in result.diagnostics), path.name
         checked += 1
     assert checked > 0
+
+
+SAM_TEMPLATE = textwrap.dedent(
+    """\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: index.handler
+          Runtime: python3.12
+          InlineCode: "def handler(event, context): return {}"
+      Api:
+        Type: AWS::Serverless::Api
+        Properties:
+          StageName: live
+          DefinitionBody:
+            openapi: 3.0.1
+            info:
+              title: t
+              version: "1"
+            paths:
+              /hello:
+                get:
+                  responses:
+                    "200":
+                      description: ok
+                  x-amazon-apigateway-integration:
+                    type: aws_proxy
+                    httpMethod: POST
+                    uri: !Sub "URI"
+    """
+).replace(
+    "URI",
+    "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations",
+)
+
+
+def test_unresolved_intrinsic_in_a_template_is_located_in_the_template(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(SAM_TEMPLATE, encoding="utf-8")
+    (diag,) = [d for d in load(path).diagnostics if d.code == "E324"]
+    assert diag.pointer == "/paths/~1hello/get/x-amazon-apigateway-integration/uri"
+    assert "--var AWS::Region=VALUE" in diag.message and "--var Fn.Arn=VALUE" in diag.message
+    assert diag.location is not None
+    assert diag.location.line == where(SAM_TEMPLATE, "uri:")[0]
+
+    from oas2gw.read import ReadOptions
+
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:hello"
+    given = ReadOptions(variables={"AWS::Region": "us-east-1", "Fn.Arn": fn})
+    resolved = load(path, options=given)
+    assert [d.render() for d in resolved.diagnostics if d.is_error] == []

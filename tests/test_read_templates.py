@@ -239,3 +239,11 @@ def test_intrinsics_do_not_cause_schema_errors(tmp_path: Path) -> None:
     text = SAM.replace("responses: {'200': {description: ok}}", "responses: !Ref Responses")
     doc = load(tmp_path, text)
     assert doc.diagnostics == []
+
+
+def test_body_condition_is_evaluated_from_the_template_when_its_inputs_are_known(
+    tmp_path: Path,
+) -> None:
+    text = "Conditions:\n  UseNew: !Equals [!Ref AWS::AccountId, '123']\n" + WRAPPED
+    doc = load(tmp_path, text, variables={"AWS::AccountId": "123"})
+    assert doc.tree is not None and doc.tree["info"]["title"] == "new"

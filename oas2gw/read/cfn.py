@@ -9,7 +9,7 @@ stays unresolved is for the model to report where a literal is needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +71,7 @@ class TemplateReader:
     file: str
     source_map: SourceMap
     resource: str | None
-    conditions: Mapping[str, bool]
+    condition: Callable[[str], bool | None]  # --condition values, else the template's own
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def select(self) -> Selection | None:
@@ -134,7 +134,8 @@ class TemplateReader:
                     )
                     return None
                 name = args[0]
-                if name not in self.conditions:
+                verdict = self.condition(name)
+                if verdict is None:
                     self._error(
                         codes.E133,
                         f"the API body depends on condition {name!r}: "
@@ -142,7 +143,7 @@ class TemplateReader:
                         base,
                     )
                     return None
-                index = 1 if self.conditions[name] else 2
+                index = 1 if verdict else 2
                 body, base = args[index], (*base, "Fn::If", str(index))
             elif "Fn::Transform" in body:
                 args = body["Fn::Transform"]
@@ -284,7 +285,7 @@ class Intrinsics:
             return self._find_in_map(node, args)
         if name == "Fn::If":
             if isinstance(args, list) and len(args) == 3 and isinstance(args[0], str):
-                verdict = self._condition(args[0])
+                verdict = self.condition(args[0])
                 if verdict is not None:
                     index = 1 if verdict else 2
                     self.map.redirect(
@@ -334,7 +335,7 @@ class Intrinsics:
             value = value[key]
         return value
 
-    def _condition(self, name: str) -> bool | None:
+    def condition(self, name: str) -> bool | None:
         """A condition's value: given with --condition, or evaluated from the template."""
         if name in self.conditions:
             return self.conditions[name]
@@ -355,7 +356,7 @@ class Intrinsics:
             return None
         ((name, args),) = expr.items()
         if name == "Condition" and isinstance(args, str):
-            return self._condition(args)
+            return self.condition(args)
         if not isinstance(args, list):
             return None
         if name == "Fn::Equals" and len(args) == 2:

@@ -104,11 +104,15 @@ class _Reader:
         body: Any = root
         base: Tokens = ()
         template: dict[str, Any] | None = None
+        values = template_values(root if is_template(root) else None, self.options.variables)
+        conditions = self.options.conditions
+        intrinsics = Intrinsics(values, conditions, None, self.map, self.name, ())
         if is_template(root):
             template = root
             self.doc.template_kind = template_kind(root)
+            intrinsics = Intrinsics(values, conditions, template, self.map, self.name, ())
             reader = TemplateReader(
-                root, self.name, self.map, self.options.resource, self.options.conditions
+                root, self.name, self.map, self.options.resource, intrinsics.condition
             )
             selection = reader.select()
             self.doc.diagnostics.extend(reader.diagnostics)
@@ -117,7 +121,8 @@ class _Reader:
             body, base = selection.body, selection.base
             self.doc.api_service = selection.service
             self.map.set_root(self.name, base)
-        body = self._resolve(parsed, body, base, template)
+            intrinsics.base = base
+        body = self._resolve(parsed, body, template, intrinsics)
         if body is None:
             return self._finish()
         self.doc.tree = body
@@ -145,12 +150,12 @@ class _Reader:
             return data
         return parse(self.name, data, **self.limits)
 
-    def _resolve(self, parsed: Parsed, body: Any, base: Tokens, template: Any) -> Any:
+    def _resolve(self, parsed: Parsed, body: Any, template: Any, intrinsics: Intrinsics) -> Any:
         text = parsed.text or ""
         if "$ref" in text:
             real = Path(self.given) if self.given not in _NOT_PATHS else None
             resolver = RefResolver(
-                make_doc(self.name, real, body, base),
+                make_doc(self.name, real, body, intrinsics.base),
                 self.map,
                 self.doc.diagnostics,
                 **self.limits,
@@ -159,10 +164,6 @@ class _Reader:
             if body is None:
                 return None
         if template is not None or "Fn::" in text or "Ref" in text or "!" in text:
-            values = template_values(template, self.options.variables)
-            intrinsics = Intrinsics(
-                values, self.options.conditions, template, self.map, self.name, base
-            )
             body = intrinsics.resolve(body)
         if template is None and "${" in text:
             body = substitute_placeholders(body, self.options.variables)

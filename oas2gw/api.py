@@ -61,7 +61,7 @@ def load(
     each located at file:line:column. `model` is None only when nothing could be read.
     """
     from oas2gw.model.build import build_model
-    from oas2gw.model.build_codes import E210
+    from oas2gw.model.build_codes import E260
     from oas2gw.read import load_document
 
     doc = load_document(source, text=text, options=options)
@@ -73,7 +73,7 @@ def load(
         if doc.api_service == "apigatewayv2":
             diags.append(
                 Diagnostic(
-                    E210,
+                    E260,
                     Severity.ERROR,
                     "this document is for an HTTP API (apigatewayv2); oas2gw builds REST APIs "
                     "(apigateway), so it makes no script for it",

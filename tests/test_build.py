@@ -86,12 +86,12 @@ def test_unknown_integration_keys_are_kept_not_dropped() -> None:
 @pytest.mark.parametrize(
     ("integration", "code", "pointer_tail"),
     [
-        (None, "E201", ""),
-        ("mock", "E201", ""),
-        ({"uri": "https://example.com"}, "E203", ""),
-        ({"type": "MOCK", "responses": "oops"}, "E201", "/responses"),
-        ({"type": "MOCK", "timeoutInMillis": "soon"}, "E202", "/timeoutInMillis"),
-        ({"type": "MOCK", "responses": {"default": {}}}, "E203", "/responses/default"),
+        (None, "E251", ""),
+        ("mock", "E251", ""),
+        ({"uri": "https://example.com"}, "E253", ""),
+        ({"type": "MOCK", "responses": "oops"}, "E251", "/responses"),
+        ({"type": "MOCK", "timeoutInMillis": "soon"}, "E252", "/timeoutInMillis"),
+        ({"type": "MOCK", "responses": {"default": {}}}, "E253", "/responses/default"),
     ],
 )
 def test_bad_integration_shapes_are_reported_at_their_pointer(

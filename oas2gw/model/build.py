@@ -86,7 +86,7 @@ class _Builder:
             return {}
         if isinstance(value, Mapping):
             return value
-        self.diags.error(C.E201, f"{what} must be a mapping, not {_kind(value)}", pointer)
+        self.diags.error(C.E251, f"{what} must be a mapping, not {_kind(value)}", pointer)
         return {}
 
     def sequence(self, value: Any, pointer: str, what: str) -> list[Any]:
@@ -94,7 +94,7 @@ class _Builder:
             return []
         if isinstance(value, list):
             return value
-        self.diags.error(C.E201, f"{what} must be a list, not {_kind(value)}", pointer)
+        self.diags.error(C.E251, f"{what} must be a list, not {_kind(value)}", pointer)
         return []
 
     def construct(self, cls: type[BaseModel], data: dict[str, Any], pointer: str) -> Any:
@@ -108,7 +108,7 @@ class _Builder:
                 if loc:
                     bad.add(loc[0])
                 where = join_pointer(pointer, *[_alias_of(cls, p) for p in loc[:1]], *loc[1:])
-                self.diags.error(C.E202, f"{'.'.join(loc) or cls.__name__}: {err['msg']}", where)
+                self.diags.error(C.E252, f"{'.'.join(loc) or cls.__name__}: {err['msg']}", where)
             required = {f.alias or n for n, f in cls.model_fields.items() if f.is_required()}
             kept = {k: v for k, v in data.items() if k not in bad or k in required}
             try:
@@ -153,7 +153,7 @@ class _Builder:
                 data["default_request_validator"] = default_validator
             else:
                 self.diags.error(
-                    C.E201,
+                    C.E251,
                     "x-amazon-apigateway-request-validator must be a validator name",
                     "/" + X + "request-validator",
                 )
@@ -228,7 +228,7 @@ class _Builder:
             body = dict(self.mapping(auth, where, "an authorizer"))
             if "type" not in body:
                 self.diags.error(
-                    C.E203, "authorizer needs a type: token, request or cognito_user_pools", where
+                    C.E253, "authorizer needs a type: token, request or cognito_user_pools", where
                 )
                 continue
             atype = str(body.get("type", "")).upper()
@@ -256,13 +256,13 @@ class _Builder:
         resources = []
         for path, item in paths.items():
             if not isinstance(path, str):
-                self.diags.error(C.E201, f"path {path!r} must be a string", "/paths")
+                self.diags.error(C.E251, f"path {path!r} must be a string", "/paths")
                 continue
             if path.startswith("x-"):
                 continue
             ptr = join_pointer("/paths", path)
             if not path.startswith("/"):
-                self.diags.error(C.E204, f"path {path!r} must start with '/'", ptr)
+                self.diags.error(C.E254, f"path {path!r} must start with '/'", ptr)
                 continue
             item = self.mapping(item, ptr, "a path item")
             shared = self.sequence(item.get("parameters"), ptr + "/parameters", "parameters")
@@ -277,7 +277,7 @@ class _Builder:
                     verb = "ANY"
                 elif low == "trace":
                     self.diags.warning(
-                        C.W205,
+                        C.W255,
                         "API Gateway has no TRACE method; the operation is skipped",
                         join_pointer(ptr, key),
                     )
@@ -313,7 +313,7 @@ class _Builder:
                 data["requestValidator"] = validator
             else:
                 self.diags.error(
-                    C.E201,
+                    C.E251,
                     "x-amazon-apigateway-request-validator must be a validator name",
                     join_pointer(ptr, X + "request-validator"),
                 )
@@ -342,7 +342,7 @@ class _Builder:
                 p = self.mapping(p, where, "a parameter")
                 name, loc = p.get("name"), p.get("in")
                 if not isinstance(name, str) or not isinstance(loc, str):
-                    self.diags.error(C.E201, "a parameter needs a string `name` and `in`", where)
+                    self.diags.error(C.E251, "a parameter needs a string `name` and `in`", where)
                     continue
                 merged[(loc, name)] = (p, where)
         params: dict[str, bool] = {}
@@ -358,7 +358,7 @@ class _Builder:
                         models[ct] = model
             elif loc == "cookie":
                 self.diags.warning(
-                    C.W206, f"API Gateway REST APIs cannot declare cookie parameter {name!r}", where
+                    C.W256, f"API Gateway REST APIs cannot declare cookie parameter {name!r}", where
                 )
         body = op.get("requestBody")
         if body is not None:
@@ -389,7 +389,7 @@ class _Builder:
         if isinstance(ref, str):
             name = model_name_from_ref(ref)
             if name is None:
-                self.diags.warning(C.W207, f"schema reference {ref!r} names no model", ptr)
+                self.diags.warning(C.W257, f"schema reference {ref!r} names no model", ptr)
             return name
         known = self.schema_names.get(id(schema))
         if known is not None:
@@ -406,7 +406,7 @@ class _Builder:
                 scheme = self.schemes.get(str(name))
                 if scheme is None:
                     self.diags.error(
-                        C.E208, f"security scheme {name!r} is not defined", join_pointer(rptr, name)
+                        C.E258, f"security scheme {name!r} is not defined", join_pointer(rptr, name)
                     )
                     continue
                 authtype = str(scheme.get(X + "authtype", "")).lower()
@@ -433,7 +433,7 @@ class _Builder:
                 out["authorizationType"] = "NONE"
             elif kind:
                 self.diags.error(
-                    C.E203, f"x-amazon-apigateway-auth type {kind!r} is not aws_iam or none", aptr
+                    C.E253, f"x-amazon-apigateway-auth type {kind!r} is not aws_iam or none", aptr
                 )
         return out
 
@@ -480,7 +480,7 @@ class _Builder:
     def read_integration(self, value: Any, ptr: str) -> Integration | None:
         if not isinstance(value, Mapping):
             self.diags.error(
-                C.E201,
+                C.E251,
                 f"x-amazon-apigateway-integration must be a mapping, not {_kind(value)}",
                 ptr,
             )
@@ -498,7 +498,7 @@ class _Builder:
                 extensions[str(key)] = v
         if "type" not in data:
             self.diags.error(
-                C.E203,
+                C.E253,
                 "the integration needs a type: HTTP, HTTP_PROXY, AWS, AWS_PROXY or MOCK",
                 ptr,
             )
@@ -514,7 +514,7 @@ class _Builder:
             for key, v in body.items():
                 (rdata if key in rknown else rext)[str(key)] = v
             if "statusCode" not in rdata:
-                self.diags.error(C.E203, "an integration response needs a statusCode", where)
+                self.diags.error(C.E253, "an integration response needs a statusCode", where)
                 continue
             rdata["selectionPattern"] = None if str(pattern) == "default" else str(pattern)
             ir = self.construct(IntegrationResponse, rdata, where)

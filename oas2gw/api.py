@@ -15,6 +15,7 @@ from oas2gw.diagnostics import Diagnostic, Severity, has_errors
 
 if TYPE_CHECKING:
     from oas2gw.model.types import ApiModel
+    from oas2gw.plan import PlanOptions as _PlanOptions
     from oas2gw.read import Document, ReadOptions
 else:  # re-exported lazily through `oas2gw.__getattr__`
     ReadOptions = None
@@ -128,12 +129,59 @@ def count_by_severity(diags: Iterable[Diagnostic]) -> dict[str, int]:
 # -- import: plan and emitters ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RenderedImport:
+    """A generated script or plan: its text, the files it reads beside it, and findings.
+
+    `text` is None when the plan could not be built (`diagnostics` say why).
+    """
+
+    text: str | None
+    files: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def render_import(
+    model: ApiModel,
+    *,
+    to: str = "cli",
+    options: _PlanOptions | None = None,
+    rest_api_id: str | None = None,
+    cli_input_json: bool = False,
+    file_prefix: str = "oas2gw",
+) -> RenderedImport:
+    """The model as a bash script of `aws apigateway` calls (`cli`), a JSON plan (`plan`) or a
+    standalone boto3 script (`boto3`), all rendered from one `Plan`."""
+    from oas2gw.plan import PlanError, build_plan
+
+    try:
+        plan = build_plan(model, options)
+    except PlanError as exc:
+        return RenderedImport(None, diagnostics=list(exc.diagnostics))
+    diags = list(plan.diagnostics)
+    if to == "cli":
+        from oas2gw.emit.shell import render_shell
+
+        script = render_shell(
+            plan, rest_api_id=rest_api_id, cli_input_json=cli_input_json, file_prefix=file_prefix
+        )
+        return RenderedImport(script.text, dict(script.files), diags)
+    if to == "plan":
+        from oas2gw.emit.plan_json import render_plan_json
+
+        return RenderedImport(render_plan_json(plan), {}, diags)
+    if to == "boto3":
+        from oas2gw.emit.boto3 import render_boto3
+
+        return RenderedImport(render_boto3(plan, rest_api_id=rest_api_id), {}, diags)
+    raise ValueError(f"unknown output {to!r}: cli, plan or boto3")
+
+
 # -- apply ------------------------------------------------------------------------------------
 
 if TYPE_CHECKING:
     from oas2gw.apply import ApplyReport, Progress
     from oas2gw.aws import Pacer
-    from oas2gw.plan import PlanOptions as _PlanOptions
 
 
 def apply(

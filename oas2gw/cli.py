@@ -158,6 +158,166 @@ def validate(
 # -- import -----------------------------------------------------------------------------------
 
 
+class ImportTarget(str, Enum):
+    cli = "cli"
+    plan = "plan"
+    boto3 = "boto3"
+
+
+@app.command("import")
+def import_(
+    spec: Path = typer.Argument(..., metavar="SPEC", help="The document to import."),
+    to: ImportTarget = typer.Option(
+        ImportTarget.cli, "--to", help="cli: bash with the aws CLI; plan: JSON; boto3: Python."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write here (atomically) instead of standard output."
+    ),
+    rest_api_id: str | None = typer.Option(
+        None,
+        "--rest-api-id",
+        help="Bake this REST API id into the script (else $REST_API_ID, else its first "
+        "argument); required with --apply.",
+    ),
+    cli_input_json: bool = typer.Option(
+        False,
+        "--cli-input-json",
+        help="Each aws call reads its parameters from a JSON file written beside -o FILE.",
+    ),
+    deploy: str | None = typer.Option(
+        None, "--deploy", metavar="STAGE", help="End with create-deployment to STAGE."
+    ),
+    lambda_permissions: bool = typer.Option(
+        False,
+        "--lambda-permissions",
+        help="Grant API Gateway lambda:InvokeFunction for Lambda integrations without credentials.",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Go on despite errors, leaving out what has them (with warnings)."
+    ),
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Write nothing: exit 1 if -o FILE is not what the document generates now.",
+    ),
+    apply: bool = typer.Option(
+        False, "--apply", help="Make the calls now with boto3 (only what differs is touched)."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="With --apply: say what would change, change nothing."
+    ),
+    format: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", help="Diagnostics as text or json."
+    ),
+    resource: str | None = ResourceOpt,
+    var: list[str] = VarOpt,
+    condition: list[str] = ConditionOpt,
+    max_bytes: int = MaxBytesOpt,
+    max_depth: int = MaxDepthOpt,
+    max_aliases: int = MaxAliasesOpt,
+) -> None:
+    """Turn a document into the API Gateway calls that build it.
+
+    Exit 0 done; 1 the document has errors (unless --force), or --check found FILE stale;
+    2 usage, unreadable files, or AWS access failed (--apply).
+    """
+    from oas2gw import api
+    from oas2gw.plan import PlanOptions
+
+    check_readable([spec])
+    if check and output is None:
+        fail("--check needs -o FILE: the generated file to compare")
+    if cli_input_json and output is None and not check:
+        fail("--cli-input-json needs -o FILE: the JSON files are written beside it")
+    if dry_run and not apply:
+        fail("--dry-run goes with --apply")
+    if apply and (check or output is not None):
+        fail("--apply makes the calls itself: it takes neither -o nor --check")
+    options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
+    result = api.load(spec, options=options)
+    report(result.diagnostics, format)
+    if result.model is None or (result.failed() and not force):
+        fail(
+            f"{spec}: not imported: fix the errors above, or use --force to leave them out",
+            ExitCode.FINDINGS,
+        )
+    plan_options = PlanOptions(
+        deploy_stage=deploy, lambda_permissions=lambda_permissions, force=force
+    )
+    if apply:
+        _apply(result.model, rest_api_id, plan_options, dry_run, format)
+    prefix = output.stem if output is not None else "oas2gw"
+    rendered = api.render_import(
+        result.model,
+        to=to.value,
+        options=plan_options,
+        rest_api_id=rest_api_id,
+        cli_input_json=cli_input_json,
+        file_prefix=prefix,
+    )
+    report(rendered.diagnostics, format)
+    if rendered.text is None:
+        fail(f"{spec}: not imported: fix the errors above", ExitCode.FINDINGS)
+    if check:
+        assert output is not None
+        _check(rendered.text, rendered.files, output)
+    if output is None:
+        sys.stdout.write(rendered.text)
+        raise typer.Exit(int(ExitCode.OK))
+    from oas2gw.output import write_atomic
+
+    try:
+        for name, content in sorted(rendered.files.items()):
+            write_atomic(output.parent / name, content)
+        write_atomic(output, rendered.text, mode=0o755 if to is not ImportTarget.plan else None)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    raise typer.Exit(int(ExitCode.OK))
+
+
+def _check(text: str, files: dict[str, str], output: Path) -> NoReturn:
+    """`--check`: compare the generated file (and its side files) with what is committed."""
+    from oas2gw import api
+
+    stale = []
+    for name, content in sorted(files.items()):
+        finding = api.check_generated(content, output.parent / name)
+        if finding is not None:
+            stale.append((finding, api.generated_diff(content, output.parent / name)))
+    finding = api.check_generated(text, output)
+    if finding is not None:
+        stale.append((finding, api.generated_diff(text, output)))
+    for diag, unified in stale:
+        sys.stderr.write(diag.render() + "\n")
+        if unified:
+            sys.stderr.write(unified if unified.endswith("\n") else unified + "\n")
+    raise typer.Exit(int(ExitCode.FINDINGS if stale else ExitCode.OK))
+
+
+def _apply(
+    model: Any, rest_api_id: str | None, options: Any, dry_run: bool, fmt: OutputFormat
+) -> NoReturn:
+    """`--apply`: make the calls with boto3 through the library, report, exit."""
+    from oas2gw import api
+    from oas2gw.apply import TerminalProgress
+
+    api_id = rest_api_id or os.environ.get("REST_API_ID")
+    if not api_id:
+        fail("--apply needs --rest-api-id ID (or REST_API_ID in the environment)")
+    progress = TerminalProgress(sys.stderr)
+    try:
+        outcome = api.apply(
+            model, None, api_id, options=options, dry_run=dry_run, progress=progress
+        )
+    finally:
+        progress.close()
+    report(outcome.diagnostics, fmt)
+    sys.stdout.write(outcome.render())
+    if outcome.failure is not None:
+        fail(outcome.failure.message)
+    raise typer.Exit(int(ExitCode.OK if outcome.ok else ExitCode.FINDINGS))
+
+
 # -- export -----------------------------------------------------------------------------------
 
 
@@ -174,14 +334,19 @@ class TextFormatOpt(str, Enum):
 @app.command()
 def export(
     rest_api_id: str | None = typer.Option(
-        None, "--rest-api-id", help="Read this live REST API (region, profile and endpoint from "
-        "the usual AWS environment)."
+        None,
+        "--rest-api-id",
+        help="Read this live REST API (region, profile and endpoint from "
+        "the usual AWS environment).",
     ),
     from_dump: list[Path] = typer.Option(
-        [], "--from-dump", metavar="FILE", help="Saved `aws apigateway get-resources --embed "
+        [],
+        "--from-dump",
+        metavar="FILE",
+        help="Saved `aws apigateway get-resources --embed "
         "methods` JSON (pages may be concatenated), with `get-rest-api`, `get-authorizers`, "
         "`get-request-validators`, `get-models`, `get-gateway-responses` output beside it, or "
-        "`get-export` output. Repeatable; no AWS access."
+        "`get-export` output. Repeatable; no AWS access.",
     ),
     oas: OasOpt = typer.Option(OasOpt.v3, "--oas", help="OpenAPI 3.0 or Swagger 2.0."),
     format: TextFormatOpt = typer.Option(TextFormatOpt.yaml, "--format", help="yaml or json"),
@@ -189,8 +354,11 @@ def export(
         False, "--keep-defaults", help="Keep values API Gateway fills in (timeout 29000, ...)."
     ),
     into: Path | None = typer.Option(
-        None, "--into", metavar="SPEC", help="Merge into this document, keeping its comments, "
-        "order and everything API Gateway does not hold; written back in place unless -o."
+        None,
+        "--into",
+        metavar="SPEC",
+        help="Merge into this document, keeping its comments, "
+        "order and everything API Gateway does not hold; written back in place unless -o.",
     ),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here, not stdout."),
 ) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import CORPUS, corpus_manifest, requires_corpus
+
 from oas2gw import api
 from oas2gw.read import ReadOptions
 from oas2gw.read.cfn import API_RESOURCES, is_template

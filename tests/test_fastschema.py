@@ -168,6 +168,15 @@ def _good_default(tree: dict[str, Any]) -> bool:
     return True
 
 
+def _meta_schema_breaches(tree: dict[str, Any]) -> bool:
+    """Draft-04 meta-schema rules the OpenAPI schema itself may not catch."""
+    schema = _first_schema_holder(tree)
+    if schema is None:
+        return False
+    schema.update({"required": [], "exclusiveMinimum": True, "minLength": 1.0})
+    return True
+
+
 def _all_of_required_undefined(tree: dict[str, Any]) -> bool:
     schema = _first_schema_holder(tree)
     if schema is None:
@@ -236,6 +245,7 @@ MUTATIONS: list[Mutation] = [
     _bad_default,
     _good_default,
     _all_of_required_undefined,
+    _meta_schema_breaches,
     _duplicate_tags,
     _no_info,
     _response_without_description,

@@ -23,12 +23,14 @@ two over the corpus and mutated documents.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 __all__ = ["SchemaProblem", "fast_verdict", "reference_problems", "validate_tree"]
@@ -119,54 +121,85 @@ def _spec_version(tree: Any) -> str | None:
     return None
 
 
-@cache
-def _compiled_schema(version: str) -> Callable[[Any], Any] | None:
-    """openapi-spec-validator's own JSON schema for `version`, compiled by fastjsonschema."""
+def _package_json(package: str, relative: str) -> Any:
+    """A JSON file shipped inside `package`, found without importing it: importing
+    openapi-spec-validator costs half a second, more than the whole fast check."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(package)
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _compile(schema: Any) -> Callable[[Any], Any] | None:
     try:
         import fastjsonschema
     except ImportError:
         return None
-    from importlib.resources import files
-
-    text = (
-        files("openapi_spec_validator") / f"resources/schemas/v{version}/schema.json"
-    ).read_text(encoding="utf-8")
-    schema = json.loads(text)
     compiled: Callable[[Any], Any] = fastjsonschema.compile(
         schema,
         handlers={"http": _local_only, "https": _local_only},
-        use_formats=False,  # `jsonschema` runs the OpenAPI schema without a format checker
+        use_formats=False,  # `jsonschema` runs these schemas without a format checker
         use_default=False,  # never write defaults into the user's tree
         detailed_exceptions=False,
     )
     return compiled
 
 
+@cache
+def _compiled_schema(version: str) -> Callable[[Any], Any] | None:
+    """openapi-spec-validator's own JSON schema for `version`, compiled by fastjsonschema."""
+    return _compile(
+        _package_json("openapi_spec_validator", f"resources/schemas/v{version}/schema.json")
+    )
+
+
+@cache
+def _draft4() -> Any:
+    return _package_json("jsonschema_specifications", "schemas/draft4/metaschema.json")
+
+
+@cache
+def _compiled_meta_schema() -> Callable[[Any], Any] | None:
+    """Draft-04's meta-schema (what `OAS30Validator.check_schema` checks against; it names
+    no formats), compiled, so that clean documents never import `jsonschema`."""
+    return _compile(_draft4())
+
+
 def _local_only(uri: str) -> Any:
     """The only remote schema the OpenAPI schemas name is draft-04's; never the network."""
     if uri.rstrip("#") == "http://json-schema.org/draft-04/schema":
-        from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]  # no stubs
-
-        return REGISTRY.contents("http://json-schema.org/draft-04/schema#")
+        return _draft4()
     raise ValueError(f"no remote schemas: {uri}")
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
+    """A cache key that keeps every distinction a validator makes (1 / 1.0 / true, key
+    types); values JSON cannot hold (dates from YAML) raise, and the reference decides."""
+    _only_string_keys(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _only_string_keys(node: Any) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise _Uncertain("a key that is not a string")
+            _only_string_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            _only_string_keys(value)
 
 
 @cache
 def _meta_check(schema_text: str) -> bool:
     """openapi-spec-validator's meta-check (OAS30Validator.check_schema) of one schema object."""
-    from jsonschema.exceptions import (  # type: ignore[import-untyped]  # stubs not required
-        SchemaError,
-        ValidationError,
-    )
-    from openapi_schema_validator.validators import OAS30Validator
-
+    check = _compiled_meta_schema()
+    if check is None:
+        raise _Uncertain("fastjsonschema is not installed")
     try:
-        OAS30Validator.check_schema(json.loads(schema_text))
-    except (SchemaError, ValidationError):
+        check(json.loads(schema_text))
+    except ValueError:  # fastjsonschema's JsonSchemaValueException is one
         return False
     return True
 

@@ -232,6 +232,8 @@ def test_json_documents_keep_key_order_and_indentation() -> None:
 def test_not_a_document_is_E404() -> None:
     assert [d.code for d in merge_into("- a\n- b\n", ApiModel()).diagnostics] == ["E404"]
     assert [d.code for d in merge_into("{oops", ApiModel()).diagnostics] == ["E404"]
+    template = "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n"
+    assert [d.code for d in merge_into(template, ApiModel()).diagnostics] == ["E404"]
 
 
 def unchanged_problems(path: Path) -> list[str]:

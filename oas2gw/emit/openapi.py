@@ -487,44 +487,47 @@ def _literal(value: str, indent: str) -> str:
     return f"|{chomp}\n{lines}"
 
 
-def _yaml_value(value: Any, indent: str, out: list[str]) -> None:
-    """`value` after a `key:` or `- ` already written (without its space)."""
+def _yaml_value(value: Any, indent: str, out: list[str], seq: str = "") -> None:
+    """`value` after a `key:` or `- ` already written (without its space); `seq` indents a
+    list under its key (documents differ: `key:\n- a` or `key:\n  - a`)."""
     if isinstance(value, dict):
         if not value:
             out.append(" {}\n")
             return
         out.append("\n")
-        _yaml_mapping(value, indent + "  ", out)
+        _yaml_mapping(value, indent + "  ", out, seq=seq)
     elif isinstance(value, list):
         if not value:
             out.append(" []\n")
             return
         out.append("\n")
-        _yaml_sequence(value, indent, out)
+        _yaml_sequence(value, indent + seq, out, seq)
     elif isinstance(value, str) and "\n" in value and _literal_ok(value):
         out.append(" " + _literal(value, indent + "  "))
     else:
         out.append(" " + _scalar(value) + "\n")
 
 
-def _yaml_mapping(node: dict[str, Any], indent: str, out: list[str], first: str = "") -> None:
+def _yaml_mapping(
+    node: dict[str, Any], indent: str, out: list[str], first: str = "", seq: str = ""
+) -> None:
     lead = first or indent
     for key, value in node.items():
         out.append(f"{lead}{_scalar(str(key))}:")
-        _yaml_value(value, indent, out)
+        _yaml_value(value, indent, out, seq)
         lead = indent
 
 
-def _yaml_sequence(node: list[Any], indent: str, out: list[str]) -> None:
+def _yaml_sequence(node: list[Any], indent: str, out: list[str], seq: str = "") -> None:
     for item in node:
         if isinstance(item, dict) and item:
-            _yaml_mapping(item, indent + "  ", out, first=indent + "- ")
+            _yaml_mapping(item, indent + "  ", out, first=indent + "- ", seq=seq)
         elif isinstance(item, list) and item:
             out.append(f"{indent}-\n")
-            _yaml_sequence(item, indent + "  ", out)
+            _yaml_sequence(item, indent + "  ", out, seq)
         else:
             out.append(f"{indent}-")
-            _yaml_value(item, indent, out)
+            _yaml_value(item, indent, out, seq)
 
 
 def render_yaml(tree: Any) -> str:

@@ -35,23 +35,26 @@ def read_source(
     dumps: Sequence[str | os.PathLike[str]] = (),
     client: Any = None,
     keep_defaults: bool = False,
-) -> tuple[ApiModel | None, list[Diagnostic]]:
+) -> tuple[ApiModel | None, list[Diagnostic], frozenset[str]]:
     """The model of a live API (`rest_api_id`, through `client` or one made from the
-    environment) or of saved outputs (`dumps`)."""
+    environment) or of saved outputs (`dumps`), and the parts the source did not give."""
+    from oas2gw.export.dump import PARTS
+
     if rest_api_id is not None:
-        from oas2gw.export.live import make_client, read_live_api
+        from oas2gw.export.live import make_client, read_live_parts
 
         try:
             client = client if client is not None else make_client()
         except Exception as exc:  # botocore's NoRegionError and friends
-            return None, [error(C.E401, f"cannot make an AWS client: {exc}")]
-        return read_live_api(client, rest_api_id, keep_defaults=keep_defaults)
-    from oas2gw.export.dump import read_dump
+            return None, [error(C.E401, f"cannot make an AWS client: {exc}")], frozenset(PARTS)
+        return read_live_parts(client, rest_api_id, keep_defaults=keep_defaults)
+    from oas2gw.export.dump import read_dump_parts
 
     try:
-        return read_dump(dumps, keep_defaults=keep_defaults)
+        return read_dump_parts(dumps, keep_defaults=keep_defaults)
     except OSError as exc:
-        return None, [error(C.E402, f"cannot read {exc.filename}: {exc.strerror}")]
+        diag = error(C.E402, f"cannot read {exc.filename}: {exc.strerror}")
+        return None, [diag], frozenset(PARTS)
 
 
 def export_api(
@@ -69,7 +72,7 @@ def export_api(
         return ExportResult(
             None, None, [error(C.E402, "give either a REST API id or saved outputs, not both")]
         )
-    model, diags = read_source(
+    model, diags, unknown = read_source(
         rest_api_id=rest_api_id, dumps=dumps, client=client, keep_defaults=keep_defaults
     )
     if model is None:
@@ -88,7 +91,13 @@ def export_api(
         original = Path(into).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return ExportResult(None, model, [*diags, error(C.E404, f"cannot read {into}: {exc}")])
-    merged = merge_into(original, model, name=os.fspath(into), document_model=_document_model(into))
+    merged = merge_into(
+        original,
+        model,
+        name=os.fspath(into),
+        document_model=_document_model(into),
+        unknown=unknown,
+    )
     return ExportResult(merged.text, model, diags + merged.diagnostics, merged.changed)
 
 

@@ -66,6 +66,18 @@ def model_from_aws(
 # -- saved files ---------------------------------------------------------------------------
 
 
+#: parts of an API a source may lack, by the `AwsParts` field that holds them
+PARTS = ("rest_api", "authorizers", "validators", "models", "gateway_responses",
+         "documentation_parts")  # fmt: skip
+
+
+def unknown_parts(parts: AwsParts) -> frozenset[str]:
+    """The parts the source did not give (not the same as an API without them)."""
+    return frozenset(
+        name for name in PARTS if getattr(parts, name) is None or getattr(parts, name) == {}
+    )
+
+
 def read_dump(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -77,6 +89,17 @@ def read_dump(
     `texts` maps a name in `paths` to its content, for callers that hold it already. The model is
     None when no file could be used.
     """
+    model, diags, _ = read_dump_parts(paths, keep_defaults=keep_defaults, texts=texts)
+    return model, diags
+
+
+def read_dump_parts(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    keep_defaults: bool = False,
+    texts: Mapping[str, str | bytes] | None = None,
+) -> tuple[ApiModel | None, list[Diagnostic], frozenset[str]]:
+    """`read_dump`, and the parts of the API (`PARTS`) the files did not hold."""
     parts = AwsParts()
     diags = DiagnosticList()
     for path in paths:
@@ -93,12 +116,13 @@ def read_dump(
                     ", ".join(os.fspath(p) for p in paths),
                 )
             )
-        return None, diags.items
+        return None, diags.items, frozenset(PARTS)
     if parts.exports and not parts.resources:
-        return _from_exports(parts, keep_defaults, diags)
+        return (*_from_exports(parts, keep_defaults, diags), frozenset())
     source = ", ".join(os.fspath(p) for p in paths)
     model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=source)
-    return model, diags.items + [d if d.file else replace(d, file=source) for d in more]
+    diagnostics = diags.items + [d if d.file else replace(d, file=source) for d in more]
+    return model, diagnostics, unknown_parts(parts)
 
 
 def _file_error(code: str, message: str, file: str) -> Diagnostic:

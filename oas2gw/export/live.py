@@ -13,7 +13,7 @@ from typing import Any
 
 from oas2gw.diagnostics import Diagnostic, error, warning
 from oas2gw.export import codes as C
-from oas2gw.export.dump import AwsParts, model_from_aws
+from oas2gw.export.dump import PARTS, AwsParts, model_from_aws, unknown_parts
 from oas2gw.model.types import ApiModel
 
 #: the largest page API Gateway returns
@@ -36,6 +36,14 @@ def read_live_api(
     The model is None when the API itself cannot be read; a part that cannot be read (an
     emulator without the call, a missing permission) is a W405 warning and left out.
     """
+    model, diags, _ = read_live_parts(client, rest_api_id, keep_defaults=keep_defaults)
+    return model, diags
+
+
+def read_live_parts(
+    client: Any, rest_api_id: str, *, keep_defaults: bool = False
+) -> tuple[ApiModel | None, list[Diagnostic], frozenset[str]]:
+    """`read_live_api`, and the parts (`dump.PARTS`) that could not be read."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     diags: list[Diagnostic] = []
@@ -44,7 +52,7 @@ def read_live_api(
         resources = list(_pages(client.get_resources, rest_api_id, embed=["methods"]))
     except (ClientError, BotoCoreError) as exc:
         diag = error(C.E401, f"cannot read REST API {rest_api_id!r}: {_brief(exc)}")
-        return None, [replace(diag, file=f"apigateway:{rest_api_id}")]
+        return None, [replace(diag, file=f"apigateway:{rest_api_id}")], frozenset(PARTS)
     rest_api.pop("ResponseMetadata", None)
     parts = AwsParts(rest_api=rest_api, resources=resources)
     optional = (
@@ -61,7 +69,8 @@ def read_live_api(
             diags.append(warning(C.W405, f"{name.replace('_', ' ')} not read: {_brief(exc)}"))
     model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=rest_api_id)
     where = f"apigateway:{rest_api_id}"
-    return model, [d if d.file else replace(d, file=where) for d in diags + more]
+    located = [d if d.file else replace(d, file=where) for d in diags + more]
+    return model, located, unknown_parts(parts)
 
 
 def _pages(call: Any, rest_api_id: str, **kwargs: Any) -> Iterator[dict[str, Any]]:

@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from oas2gw.diagnostics import Diagnostic, DiagnosticList, join_pointer
-from oas2gw.emit.openapi import API_KEY_SCHEME, SIGV4_SCHEME, X, build_openapi
+from oas2gw.emit.openapi import (
+    API_KEY_SCHEME,
+    SIGV4_SCHEME,
+    X,
+    _literal,
+    _literal_ok,
+    _quoted,
+    _scalar,
+    _yaml_mapping,
+    _yaml_sequence,
+    build_openapi,
+)
 from oas2gw.export import codes as C
 from oas2gw.model.normalize import INTEGRATION_DEFAULTS, normalize
 from oas2gw.model.types import ApiModel, Method
@@ -67,11 +78,13 @@ def merge_into(
     *,
     name: str = "<document>",
     document_model: ApiModel | None = None,
+    unknown: frozenset[str] = frozenset(),
 ) -> MergeResult:
     """`original` (YAML or JSON text) with `model`'s API Gateway parts written into it.
 
     `document_model` is the model of `original` if the caller has read it already (with `$ref`s
-    resolved); otherwise it is built from the text here.
+    resolved); otherwise it is built from the text here. `unknown` names the parts the source
+    did not give (`oas2gw.export.dump.PARTS`): the document keeps its own for those.
     """
     diags = DiagnosticList()
     is_json = original.lstrip().startswith(("{", "["))
@@ -83,13 +96,22 @@ def merge_into(
     except Exception as exc:  # yaml.YAMLError, without importing yaml at module load
         diags.error(C.E404, f"{name} is not YAML: {str(exc).splitlines()[0]}")
         return MergeResult(original, False, diags.items)
-    if not isinstance(plain, dict) or not isinstance(plain.get("paths", {}), dict):
-        diags.error(C.E404, f"{name} is not an OpenAPI document (its root is not a mapping)")
+    if (
+        not isinstance(plain, dict)
+        or not ({"openapi", "swagger"} & plain.keys())
+        or not isinstance(plain.get("paths", {}), dict)
+    ):
+        diags.error(
+            C.E404,
+            f"{name} is not a plain OpenAPI document (no `openapi`/`swagger` at its root); "
+            "--into writes into OpenAPI documents, not templates",
+        )
         return MergeResult(original, False, diags.items)
     if document_model is None:
         from oas2gw.model.build import build_model
 
         document_model, _ = build_model(plain)
+    model = _borrow(model, document_model, unknown)
     oas2 = "swagger" in plain
     sigv4, api_key = _scheme_names(plain, oas2)
     exported, emitted = build_openapi(
@@ -101,6 +123,52 @@ def merge_into(
         return MergeResult(original, False, diags.items)
     text = _merge_json(original, plain, edits) if is_json else _merge_yaml(original, edits)
     return MergeResult(text, text != original, diags.items)
+
+
+def _borrow(model: ApiModel, document: ApiModel, unknown: frozenset[str]) -> ApiModel:
+    """`model` with what its source did not say taken from the document: what is unknown is
+    not gone."""
+    update: dict[str, Any] = {}
+    if "rest_api" in unknown:
+        for field in (
+            "name", "description", "version", "binary_media_types", "api_key_source",
+            "minimum_compression_size", "endpoint_configuration", "policy",
+            "disable_execute_api_endpoint",
+        ):  # fmt: skip
+            update[field] = getattr(document, field)
+    if "validators" in unknown:
+        update["request_validators"] = document.request_validators
+        update["default_request_validator"] = document.default_request_validator
+    if "authorizers" in unknown:
+        update["authorizers"] = document.authorizers
+    if "models" in unknown:
+        update["models"] = document.models
+    if "gateway_responses" in unknown:
+        update["gateway_responses"] = document.gateway_responses
+    if "documentation_parts" in unknown:
+        update["documentation"] = document.documentation
+    if not {"validators", "authorizers"} & unknown:
+        return model.model_copy(update=update) if update else model
+    theirs = {(r.path, m.http_method): m for r, m in normalize(document).iter_methods()}
+    resources = []
+    for resource in model.resources:
+        methods = []
+        for method in resource.methods:
+            doc = theirs.get((resource.path, method.http_method))
+            borrowed: dict[str, Any] = {}
+            if doc is not None and "validators" in unknown:
+                borrowed["request_validator"] = doc.request_validator
+            custom = ("CUSTOM", "COGNITO_USER_POOLS")
+            if doc is not None and "authorizers" in unknown and method.authorization_type in custom:
+                borrowed.update(
+                    authorization_type=doc.authorization_type,
+                    authorizer=doc.authorizer,
+                    authorization_scopes=doc.authorization_scopes,
+                )
+            methods.append(method.model_copy(update=borrowed) if borrowed else method)
+        resources.append(resource.model_copy(update={"methods": tuple(methods)}))
+    update["resources"] = tuple(resources)
+    return model.model_copy(update=update)
 
 
 def _scheme_names(plain: Mapping[str, Any], oas2: bool) -> tuple[str, str]:
@@ -600,6 +668,194 @@ def _json_indent(text: str) -> int | str | None:
 
 
 def _merge_yaml(original: str, edits: _Edits) -> str:
+    """The edits written straight into the text where the document allows (fast, and exact
+    for every line not edited); else through ruamel.yaml's round trip."""
+    text = _TextEdits.apply(original, edits)
+    return text if text is not None else _merge_yaml_ruamel(original, edits)
+
+
+def _same_plain(old: Any, new: Any) -> bool:
+    return type(old) is type(new) and old == new
+
+
+def _block(value: Any, column: int, seq: str = "") -> str:
+    """`value` in block style, its first line indented like the rest, at `column`; lists
+    under keys indented by `seq`."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        _yaml_mapping(value, " " * column, out, seq=seq)
+    else:
+        _yaml_sequence(value, " " * column, out, seq)
+    return "".join(out)
+
+
+class _Unsupported(Exception):
+    """A shape the text editor does not rewrite in place (the round trip handles it)."""
+
+
+class _TextEdits:
+    """Edits as replacements of character ranges, located with libyaml's node marks.
+
+    Only what differs between the document's tree and the edited tree is rewritten: a changed
+    scalar in place, a removed key with its lines, an added key after its predecessor at the
+    siblings' indentation, a collection that changed shape as a whole.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seq = " " * _yaml_indent(text)[2]
+        self.ops: list[tuple[int, int, int, str]] = []  # start, end, order, replacement
+
+    @classmethod
+    def apply(cls, original: str, edits: _Edits) -> str | None:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            root = yaml.compose(original, Loader=loader)
+            before = yaml.load(original, Loader=loader)
+            after = yaml.load(original, Loader=loader)
+            edits.apply(after)
+            self = cls(original)
+            self.value(root, before, after, 0)
+            text = self.result()
+            if yaml.load(text, Loader=loader) == after:
+                return text
+        except (_Unsupported, yaml.YAMLError, RecursionError):
+            pass
+        return None
+
+    def result(self) -> str:
+        text = self.text
+        for start, end, _, replacement in sorted(self.ops, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+    def add(self, start: int, end: int, replacement: str) -> None:
+        self.ops.append((start, end, len(self.ops), replacement))
+
+    # -- positions --------------------------------------------------------------------------
+
+    def line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+    def next_line(self, index: int) -> int:
+        found = self.text.find("\n", index)
+        return len(self.text) if found < 0 else found + 1
+
+    def end_of(self, node: Any) -> int:
+        """Where the lines of `node` end: after its last line, comments included."""
+        import yaml
+
+        if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+            return self.end_of(node.value[-1][1])
+        if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+            return self.end_of(node.value[-1])
+        mark = node.end_mark
+        return mark.index if mark.column == 0 else self.next_line(mark.index)
+
+    def alone_on_line(self, node: Any) -> bool:
+        start = node.start_mark.index
+        return self.text[self.line_start(start) : start].strip() == ""
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def value(self, node: Any, old: Any, new: Any, column: int, key: Any = None) -> None:
+        """Make the text of `node` (holding `old`, its key at `column`) say `new`."""
+        import yaml
+
+        if _same_plain(old, new):
+            return
+        block = getattr(node, "flow_style", None) is False
+        if (
+            isinstance(node, yaml.MappingNode)
+            and block
+            and isinstance(old, dict)
+            and isinstance(new, dict)
+            and new
+        ):
+            self.mapping(node, old, new)
+            return
+        if (
+            isinstance(node, yaml.SequenceNode)
+            and block
+            and isinstance(old, list)
+            and isinstance(new, list)
+            and len(new) == len(old)
+        ):
+            for item, o, n in zip(node.value, old, new, strict=True):
+                self.value(item, o, n, node.start_mark.column)
+            return
+        self.replace(node, new, column, key)
+
+    def mapping(self, node: Any, old: dict[Any, Any], new: dict[Any, Any]) -> None:
+        if len(node.value) != len(old):  # merge keys or duplicates: not a plain mapping
+            raise _Unsupported
+        entries = dict(zip(old, node.value, strict=True))
+        column = node.value[0][0].start_mark.column
+        for key, (key_node, value_node) in entries.items():
+            if key not in new:
+                if not self.alone_on_line(key_node):
+                    raise _Unsupported
+                self.add(self.line_start(key_node.start_mark.index), self.end_of(value_node), "")
+            else:
+                self.value(value_node, old[key], new[key], column, key_node)
+        previous: Any = None
+        for key in new:
+            if key in entries:
+                previous = entries[key][1]
+                continue
+            if previous is not None:
+                at = self.end_of(previous)
+            else:
+                first = node.value[0][0]
+                if not self.alone_on_line(first):
+                    raise _Unsupported
+                at = self.line_start(first.start_mark.index)
+            self.add(at, at, _block({key: new[key]}, column, self.seq))
+
+    def replace(self, node: Any, new: Any, column: int, key: Any = None) -> None:
+        import yaml
+
+        start = node.start_mark.index
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            end = node.end_mark.index
+            if node.end_mark.column != 0:
+                raise _Unsupported
+            if isinstance(new, str) and _literal_ok(new):
+                self.add(start, end, _literal(new, " " * (column + 2)))
+            elif isinstance(new, (dict, list)) and new:
+                self.add(start, end, "\n" + _block(new, column + 2, self.seq))
+            else:
+                self.add(start, end, _scalar(new) + "\n")
+            return
+        if isinstance(node, yaml.ScalarNode) or node.flow_style:
+            end = node.end_mark.index
+            if isinstance(new, (dict, list)) and new:
+                if isinstance(node, yaml.ScalarNode):
+                    self.add(start, end, "\n" + _block(new, column + 2, self.seq).rstrip("\n"))
+                else:
+                    self.add(start, end, json.dumps(new, ensure_ascii=False))
+            elif isinstance(new, str) and ("\n" in new or node.style == '"'):
+                self.add(start, end, _quoted(new))
+            elif isinstance(new, str) and node.style == "'" and new.isprintable():
+                self.add(start, end, "'" + new.replace("'", "''") + "'")
+            else:
+                flat = json.dumps(new) if isinstance(new, (dict, list)) else _scalar(new)
+                self.add(start, end, flat)
+            return
+        if not isinstance(new, (dict, list)) or not new:
+            if key is None or not isinstance(key, yaml.ScalarNode) or key.style:
+                raise _Unsupported  # a list item becoming a scalar: left to the round trip
+            flat = json.dumps(new) if isinstance(new, (dict, list)) else _scalar(new)
+            self.add(key.end_mark.index, self.end_of(node), f": {flat}\n")
+            return
+        inner = node.start_mark.column
+        self.add(start, self.end_of(node), _block(new, inner, self.seq)[inner:])
+
+
+def _merge_yaml_ruamel(original: str, edits: _Edits) -> str:
+    """ruamel.yaml's round trip, its reformatting undone line by line (`_splice`)."""
     from ruamel.yaml import YAML
 
     yaml = YAML()

@@ -141,6 +141,24 @@ def drop_default_models(model: ApiModel) -> dict[str, Any]:
     }
 
 
+def _apply_default_validator(model: ApiModel) -> ApiModel:
+    default = model.default_request_validator
+    resources = tuple(
+        r.model_copy(
+            update={
+                "methods": tuple(
+                    m
+                    if m.request_validator is not None
+                    else m.model_copy(update={"request_validator": default})
+                    for m in r.methods
+                )
+            }
+        )
+        for r in model.resources
+    )
+    return model.model_copy(update={"resources": resources, "default_request_validator": None})
+
+
 def drop_endpoint_defaults(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """An edge-optimised IPv4 endpoint is what every API has unless told otherwise."""
     if config is None:
@@ -163,6 +181,8 @@ def normalize(
     read-back defaults left out unless `keep_defaults`. `resource_ids` (path -> id) lets a
     cache namespace equal to its resource id count as a default."""
     ids = resource_ids or {}
+    if model.default_request_validator is not None:  # API Gateway applies it to each method
+        model = _apply_default_validator(model)
     resources = []
     for resource in sorted(model.resources, key=lambda r: r.path):
         if not resource.methods:  # API Gateway makes parents as needed; a bare path says nothing

@@ -16,6 +16,8 @@ from typing import Any
 from oas2gw.diagnostics import Diagnostic, Severity
 from oas2gw.read import codes
 from oas2gw.read.locate import SourceMap, Tokens
+from oas2gw.read.refs import tokens_of
+from oas2gw.read.source import quiet_subtrees
 
 #: Resource type -> (property holding the OpenAPI body, API Gateway service).
 API_RESOURCES = {
@@ -210,9 +212,11 @@ class Intrinsics:
         self._evaluating: set[str] = set()
 
     def resolve(self, tree: Any) -> Any:
-        return self._walk(tree, ())
+        self.visited |= quiet_subtrees(tree, (b'"Ref"', b'"Fn::', b'"Condition"'))
+        return self._walk(tree, None)
 
-    def _walk(self, node: Any, path: Tokens) -> Any:
+    def _walk(self, node: Any, path: Any) -> Any:
+        """Post-order: arguments first; `path` is a linked (parent, key) chain."""
         if type(node) is dict:
             if id(node) in self.visited:
                 return node
@@ -220,7 +224,7 @@ class Intrinsics:
             drop = []
             for key, value in node.items():
                 if type(value) is dict or type(value) is list:
-                    new = self._walk(value, (*path, str(key)))
+                    new = self._walk(value, (path, key))
                     if new is _NO_VALUE:
                         drop.append(key)
                     elif new is not value:
@@ -235,17 +239,19 @@ class Intrinsics:
             self.visited.add(id(node))
             out, changed = [], False
             for index, value in enumerate(node):
-                new = (
-                    self._walk(value, (*path, str(index))) if type(value) in (dict, list) else value
-                )
-                changed = changed or new is not value
-                if new is not _NO_VALUE:
+                if type(value) is dict or type(value) is list:
+                    new = self._walk(value, (path, index))
+                    changed = changed or new is not value
+                    if new is _NO_VALUE:
+                        continue
                     out.append(new)
+                else:
+                    out.append(value)
             if changed:
                 node[:] = out
         return node
 
-    def _function(self, node: dict[str, Any], path: Tokens) -> Any:
+    def _function(self, node: dict[str, Any], path: Any) -> Any:
         ((name, args),) = node.items()
         if name == "Ref":
             if args == "AWS::NoValue":
@@ -288,12 +294,8 @@ class Intrinsics:
                 verdict = self.condition(args[0])
                 if verdict is not None:
                     index = 1 if verdict else 2
-                    self.map.redirect(
-                        self.file,
-                        self.base + path,
-                        self.file,
-                        (*self.base, *path, "Fn::If", str(index)),
-                    )
+                    site = self.base + tokens_of(path)
+                    self.map.redirect(self.file, site, self.file, (*site, "Fn::If", str(index)))
                     return args[index]
             return node
         return node
@@ -360,7 +362,7 @@ class Intrinsics:
         if not isinstance(args, list):
             return None
         if name == "Fn::Equals" and len(args) == 2:
-            left, right = (self._function(_copy(a), ()) if _is_call(a) else a for a in args)
+            left, right = (self._function(_copy(a), None) if _is_call(a) else a for a in args)
             if all(isinstance(v, (str, int, float, bool)) for v in (left, right)):
                 return str(left) == str(right)
             return None

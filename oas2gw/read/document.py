@@ -21,7 +21,7 @@ from oas2gw.read.cfn import (
 )
 from oas2gw.read.locate import SourceMap, Tokens
 from oas2gw.read.refs import RefResolver, make_doc
-from oas2gw.read.source import Parsed, parse, read_file
+from oas2gw.read.source import CFN_TAGS, Parsed, parse, read_file
 
 _NOT_PATHS = ("", "-", "<text>", "<stdin>")
 
@@ -163,7 +163,8 @@ class _Reader:
             body = resolver.resolve()
             if body is None:
                 return None
-        if template is not None or "Fn::" in text or "Ref" in text or "!" in text:
+        short_tags = parsed.format == "yaml" and any(f"!{t}" in text for t in CFN_TAGS)
+        if template is not None or short_tags or "Fn::" in text or '"Ref"' in text:
             body = intrinsics.resolve(body)
         if template is None and "${" in text:
             body = substitute_placeholders(body, self.options.variables)

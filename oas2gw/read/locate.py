@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from oas2gw.diagnostics import Location, split_pointer
-from oas2gw.read.source import CFN_TAGS, nesting_bound, run_deep
+from oas2gw.read.source import CFN_TAGS, nesting_bound, paused_gc, run_deep
 
 Tokens = tuple[str, ...]
 
@@ -31,10 +31,11 @@ class _File:
     def root(self) -> yaml.Node | None:
         if self._root is None and not self._failed:
             try:
-                self._root = run_deep(
-                    lambda: yaml.compose(self.text, Loader=yaml.CSafeLoader),
-                    nesting_bound(self.text),
-                )
+                with paused_gc():
+                    self._root = run_deep(
+                        lambda: yaml.compose(self.text, Loader=yaml.CSafeLoader),
+                        nesting_bound(self.text),
+                    )
             except (yaml.YAMLError, RecursionError, MemoryError):
                 self._failed = True
             if self._root is None:

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from oas2gw.diagnostics import Diagnostic, Severity, escape_pointer_token, split_pointer
 from oas2gw.read import codes
 from oas2gw.read.locate import SourceMap, Tokens
-from oas2gw.read.source import Parsed, parse, read_file
+from oas2gw.read.source import Parsed, parse, quiet_subtrees, read_file
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -69,41 +69,39 @@ class RefResolver:
 
     def resolve(self) -> Any:
         """The root tree with references inlined (mutated in place), or None when refused."""
+        self.visited |= quiet_subtrees(self.root.tree, (b'"$ref"',))
         try:
-            return self._walk(self.root.tree, self.root, ())
+            return self._walk(self.root.tree, self.root, None)
         except _Stop:
             return None
 
     # -- walking ----------------------------------------------------------------------------
 
-    def _walk(self, node: Any, doc: _Doc, path: Tokens) -> Any:
+    def _walk(self, node: Any, doc: _Doc, path: Path_) -> Any:
+        """Inline the references under `node`; `path` is a linked (parent, key) chain."""
         if type(node) is dict:
             ref = node.get("$ref")
             if isinstance(ref, str):
-                return self._inline(node, doc, path)
+                return self._inline(node, doc, tokens_of(path))
             if ref is not None and type(ref) is not dict:  # a dict is a property named "$ref"
-                self._report(codes.E125, "$ref must be a string", doc, (*path, "$ref"))
-            if id(node) in self.visited:
-                return node
-            self.visited.add(id(node))
-            before = self.expansions
-            for key, value in node.items():
-                if type(value) is dict or type(value) is list:
-                    new = self._walk(value, doc, (*path, str(key)))
-                    if new is not value:
-                        node[key] = new
-            self.weight[id(node)] = self.expansions - before
+                self._report(codes.E125, "$ref must be a string", doc, (*tokens_of(path), "$ref"))
+            items: Any = node.items()
         elif type(node) is list:
-            if id(node) in self.visited:
-                return node
-            self.visited.add(id(node))
-            before = self.expansions
-            for index, value in enumerate(node):
-                if type(value) is dict or type(value) is list:
-                    new = self._walk(value, doc, (*path, str(index)))
-                    if new is not value:
-                        node[index] = new
-            self.weight[id(node)] = self.expansions - before
+            items = enumerate(node)
+        else:
+            return node
+        key_id = id(node)
+        if key_id in self.visited:
+            return node
+        self.visited.add(key_id)
+        before = self.expansions
+        for key, value in items:
+            if type(value) is dict or type(value) is list:
+                new = self._walk(value, doc, (path, key))
+                if new is not value:
+                    node[key] = new
+        if self.expansions != before:
+            self.weight[key_id] = self.expansions - before
         return node
 
     def _inline(self, node: dict[str, Any], doc: _Doc, path: Tokens) -> Any:
@@ -135,7 +133,7 @@ class RefResolver:
             fresh = id(found) not in self.visited
             self.active.add(key)
             try:
-                value = self._walk(found, target_doc, tokens)
+                value = self._walk(found, target_doc, path_of(tokens))
             finally:
                 self.active.discard(key)
             self.done[key] = value
@@ -232,7 +230,7 @@ class RefResolver:
         for depth, token in enumerate(tokens):
             if type(node) is dict and "$ref" in node and len(node) == 1:
                 # the way to the target passes through a reference: follow it first
-                node = self._walk(node, target, tokens[:depth])
+                node = self._walk(node, target, path_of(tokens[:depth]))
             if type(node) is dict:
                 node = _get_key(node, token)
             elif type(node) is list and token.isdigit() and int(token) < len(node):
@@ -279,6 +277,25 @@ def _is_schema_ref(ref: Any) -> bool:
         return False
     tokens = tuple(split_pointer(unquote(ref[1:])))
     return any(tokens[: len(home)] == home and len(tokens) > len(home) for home in _SCHEMA_HOMES)
+
+
+#: A path as a linked chain `(parent, key)`, `None` at the root: free to extend while walking.
+Path_ = Any
+
+
+def tokens_of(path: Path_) -> Tokens:
+    keys: list[str] = []
+    while path is not None:
+        path, key = path
+        keys.append(str(key))
+    return tuple(reversed(keys))
+
+
+def path_of(tokens: Tokens) -> Path_:
+    path: Path_ = None
+    for token in tokens:
+        path = (path, token)
+    return path
 
 
 def _pointer(path: Tokens) -> str:

@@ -202,21 +202,26 @@ def _parse_json(result: Parsed, text: str) -> bool:
         return True
     result.format = "json"
     result.tree = tree
-    _find_json_duplicates(result, text)
     return True
 
 
 _JSON_DUP_SCAN_LIMIT = 8 * 1024 * 1024
 
 
-def _find_json_duplicates(result: Parsed, text: str) -> None:
-    """orjson keeps the last of duplicate keys silently; find them where a quick count says so.
+def _find_json_duplicates(result: Parsed, text: str, keys_in_tree: int | None) -> None:
+    """orjson keeps the last of duplicate keys silently; find them where a count says so.
 
-    Counting keys in the text against the tree costs a regex pass; above a size limit it is
-    skipped (libyaml, which the locator uses, would then be the place to look).
+    Keys in the text are counted with C-speed substring counts (a key is a string followed by
+    a colon); only when the text has more keys than the tree is it parsed again, slowly, to
+    name them. Above a size limit the check is skipped.
     """
-    keys_in_text = text.count('":') + text.count('" :')  # counts a few in strings too
-    if len(text) > _JSON_DUP_SCAN_LIMIT or keys_in_text <= _count_keys(result.tree):
+    if len(text) > _JSON_DUP_SCAN_LIMIT:
+        return
+    if keys_in_tree is None:
+        keys_in_tree = _check_depth(result.tree, 0, 1 << 30)
+    # a key ends with `":`; inside strings a quote is escaped (`\":`), so those are not keys
+    keys = text.count('":') - text.count('\\":') + text.count('" :') - text.count('\\" :')
+    if keys <= keys_in_tree:
         return
     import json
 
@@ -237,19 +242,6 @@ def _find_json_duplicates(result: Parsed, text: str) -> None:
     if found:
         result.tree = tree
         _report_duplicates(result, [(id(d), k, None) for d, k in found])
-
-
-def _count_keys(tree: Any) -> int:
-    total = 0
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            total += len(node)
-            stack.extend(v for v in node.values() if type(v) in (dict, list))
-        elif type(node) is list:
-            stack.extend(v for v in node if type(v) in (dict, list))
-    return total
 
 
 # --- YAML ----------------------------------------------------------------------------------------
@@ -427,6 +419,31 @@ class paused_gc:  # used as a statement: `with paused_gc():`
             gc.enable()
 
 
+def quiet_subtrees(tree: Any, needles: tuple[bytes, ...], levels: int = 4) -> set[int]:
+    """Ids of subtrees (path items, operations, components...) that contain none of `needles`,
+    found by serialising with orjson: C speed, where a Python walk over every node is not."""
+    quiet: set[int] = set()
+    option = orjson.OPT_NON_STR_KEYS
+
+    def scan(node: Any, level: int) -> None:
+        children = node.values() if type(node) is dict else node
+        for child in children:
+            if type(child) is not dict and type(child) is not list:
+                continue
+            try:
+                dumped = orjson.dumps(child, option=option)
+            except (TypeError, orjson.JSONEncodeError):
+                continue  # walked the slow way
+            if not any(needle in dumped for needle in needles):
+                quiet.add(id(child))
+            elif level < levels:
+                scan(child, level + 1)
+
+    if type(tree) is dict or type(tree) is list:
+        scan(tree, 1)
+    return quiet
+
+
 # --- shape: depth, aliases, duplicates --------------------------------------------------------
 
 
@@ -453,20 +470,51 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                     1,
                 )
         else:
-            _check_depth(result.tree, 0, max_depth)
+            keys = _count_keys_fast(result.tree, max_depth)
+            if keys is None:
+                _check_depth(result.tree, 0, max_depth)
+            if result.format == "json":
+                _find_json_duplicates(result, text, keys)
     except _TooDeep:
         result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
     except _Recursive:
         result.fail(codes.E108, "a YAML alias refers to a node that contains it", 1)
 
 
-def _check_depth(node: Any, depth: int, limit: int) -> None:
+#: orjson refuses to serialise deeper than this, which makes it a C-speed depth check.
+_ORJSON_MAX_DEPTH = 254
+
+
+def _count_keys_fast(tree: Any, max_depth: int) -> int | None:
+    """Keys in the tree, when orjson shows the tree is within the depth limit; else None.
+
+    In orjson's compact output every key ends with `":` and quotes inside strings are escaped,
+    so two substring counts give the number of keys.
+    """
+    if max_depth < _ORJSON_MAX_DEPTH:
+        return None
+    try:
+        dumped = orjson.dumps(tree, option=orjson.OPT_NON_STR_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return dumped.count(b'":') - dumped.count(b'\\":')
+
+
+def _check_depth(node: Any, depth: int, limit: int) -> int:
+    """Refuse nesting beyond the limit; returns the number of mapping keys (for JSON dups)."""
     if depth > limit:
         raise _TooDeep
-    values = node.values() if type(node) is dict else node if type(node) is list else ()
+    if type(node) is dict:
+        keys = len(node)
+        values: Any = node.values()
+    elif type(node) is list:
+        keys, values = 0, node
+    else:
+        return 0
     for value in values:
         if type(value) is dict or type(value) is list:
-            _check_depth(value, depth + 1, limit)
+            keys += _check_depth(value, depth + 1, limit)
+    return keys
 
 
 def _expansions(root: Any, limit_depth: int, limit: int) -> int:

@@ -291,6 +291,8 @@ def _check(text: str, files: dict[str, str], output: Path) -> NoReturn:
         sys.stderr.write(diag.render() + "\n")
         if unified:
             sys.stderr.write(unified if unified.endswith("\n") else unified + "\n")
+    if not stale:
+        sys.stderr.write(f"{output}: up to date\n")
     raise typer.Exit(int(ExitCode.FINDINGS if stale else ExitCode.OK))
 
 

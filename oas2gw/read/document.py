@@ -67,7 +67,7 @@ def load_document(
     try:
         return _Reader(name, given, text, options, source_map).read()
     except Exception as exc:  # a bug, reported as a finding rather than a traceback
-        message = f"internal error while reading: {type(exc).__name__}: {exc}"
+        message = " ".join(f"internal error while reading: {type(exc).__name__}: {exc}".split())
         diag = Diagnostic(codes.E199, Severity.ERROR, message, "", file=name)
         return Document(name, None, source_map, [diag])
 

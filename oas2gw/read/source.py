@@ -76,6 +76,7 @@ class Parsed:
 
     def fail(self, code: str, message: str, line: int | None = None, column: int = 1) -> Parsed:
         location = Location(self.name, line, column) if line is not None else None
+        message = " ".join(message.split())  # one line, whatever the parser said
         self.diagnostics.append(
             Diagnostic(code, Severity.ERROR, message, "", location, file=self.name)
         )
@@ -325,6 +326,11 @@ def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
             result.fail(code, f"malformed YAML: {problem}", mark.line + 1, mark.column + 1)
         else:
             result.fail(code, f"malformed YAML: {problem}", 1)
+        return
+    except yaml.reader.ReaderError as exc:
+        line, column = _char_position(text, exc.position)
+        what = f"character {exc.character!r}" if isinstance(exc.character, str) else "byte"
+        result.fail(codes.E104, f"malformed YAML: {what} is not allowed in YAML", line, column)
         return
     except yaml.YAMLError as exc:
         result.fail(codes.E104, f"malformed YAML: {exc}", 1)

@@ -8,6 +8,7 @@ that a YAML 1.1 or 1.2 reader could take for something else (`504e31`, `on`, `07
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -458,9 +459,15 @@ def _literal_ok(value: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _string(value: str) -> str:
+    """A string as it is written (keys and enum values repeat: decided once)."""
+    return value if _plain_ok(value) else _quoted(value)
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
-        return value if _plain_ok(value) else _quoted(value)
+        return _string(value)
     if value is None:
         return "null"
     if value is True:

@@ -210,9 +210,9 @@ class _Planner:
     def build(self) -> Plan:
         m = self.model
         self._rest_api_settings()
-        for name, schema in m.models.items():
+        for name in _models_in_dependency_order(m.models):
             if name not in BUILTIN_MODELS:
-                self.steps.append(_model_step(name, schema))
+                self.steps.append(_model_step(name, m.models[name], set(m.models)))
         validators = {v.name for v in m.request_validators}
         for validator in m.request_validators:
             self.steps.append(_validator_step(validator))
@@ -510,16 +510,107 @@ def _integration_response_params(response: IntegrationResponse) -> dict[str, Any
     return params
 
 
-def _model_step(name: str, schema: Any) -> Step:
-    text = schema if isinstance(schema, str) else _json_text(schema)
+_SCHEMA_REF = re.compile(r"^#/(?:definitions|components/schemas)/([^/]+)$")
+_MODEL_MARK = re.compile(r"@@oas2gw-model-(\d+)@@")
+
+
+def _model_refs(schema: Any, models: set[str]) -> list[str]:
+    """Names of the document's models that `schema` refers to, in order of first use."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            match = _SCHEMA_REF.match(target) if isinstance(target, str) else None
+            if match:
+                name = match.group(1).replace("~1", "/").replace("~0", "~")
+                if name in models and name not in found:
+                    found.append(name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
+def _models_in_dependency_order(models: Mapping[str, Any]) -> list[str]:
+    """Document order, except that a model comes after the models it refers to."""
+    names = set(models)
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:  # a cycle keeps document order
+            return
+        visiting.add(name)
+        for dependency in _model_refs(models[name], names):
+            visit(dependency)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in models:
+        visit(name)
+    return ordered
+
+
+def _model_schema(schema: Any, models: set[str]) -> str | Sub:
+    """The schema as API Gateway takes it: references to other models become model URLs.
+
+    API Gateway only resolves `https://apigateway.amazonaws.com/restapis/{id}/models/{name}`,
+    and the id is known at run time, so such a schema is a `Sub`.
+    """
+    if isinstance(schema, str):
+        return schema
+    targets: list[str] = []
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            match = _SCHEMA_REF.match(target) if isinstance(target, str) else None
+            out = {k: swap(v) for k, v in node.items()}
+            if match:
+                name = match.group(1).replace("~1", "/").replace("~0", "~")
+                if name in models or name in BUILTIN_MODELS:
+                    out["$ref"] = f"@@oas2gw-model-{len(targets)}@@"
+                    targets.append(name)
+            return out
+        if isinstance(node, list):
+            return [swap(v) for v in node]
+        return node
+
+    text = _json_text(swap(schema))
+    if not targets:
+        return text
+    pieces = _MODEL_MARK.split(text)
+    parts: list[str | Ref] = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            parts.append(piece)
+        else:
+            name = json.dumps(targets[int(piece)], ensure_ascii=False)[1:-1]
+            parts += ["https://apigateway.amazonaws.com/restapis/", REST_API, f"/models/{name}"]
+    merged: list[str | Ref] = []
+    for part in parts:  # adjacent literals joined: one quoted word per run of text
+        if merged and isinstance(part, str) and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    return Sub(tuple(merged))
+
+
+def _model_step(name: str, schema: Any, models: set[str]) -> Step:
+    params: dict[str, Any] = {"name": name, "contentType": "application/json"}
+    refs: dict[str, Ref | Sub] = {"restApiId": REST_API}
+    text = _model_schema(schema, models)
+    if isinstance(text, Sub):
+        refs["schema"] = text
+    else:
+        params["schema"] = text
     return Step(
-        "ensure",
-        "CreateModel",
-        {"name": name, "contentType": "application/json", "schema": text},
-        {"restApiId": REST_API},
-        f"model {name}",
-        key=name,
-        lookup="GetModels",
+        "ensure", "CreateModel", params, refs, f"model {name}", key=name, lookup="GetModels"
     )
 
 
@@ -568,14 +659,12 @@ def _authorizer_step(authorizer: Authorizer) -> Step:
         _set(params, Authorizer, name, getattr(authorizer, name))
     saves = Ref("authorizer", authorizer.name)
     label = f"authorizer {authorizer.name}"
-    ops: list[dict[str, Any]] = []
-    for key, value in params.items():
-        if key == "name":
-            continue
-        if isinstance(value, list):
-            ops.extend({"op": "add", "path": f"/{key}/{_pointer_token(v)}"} for v in value)
-        else:
-            ops.append(_replace("/" + key, str(value)))
+    # scalars only: provider ARNs of an existing Cognito authorizer are left as they are
+    ops = [
+        _replace("/" + k, str(v))
+        for k, v in params.items()
+        if k != "name" and not isinstance(v, list)
+    ]
     update = Step(
         "call",
         "UpdateAuthorizer",

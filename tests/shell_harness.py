@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from oas2gw.model import ApiModel, Integration, Method
-from oas2gw.plan import BUILTIN_MODELS, Plan, resource_path
+from oas2gw.plan import BUILTIN_MODELS, Plan, Sub, resource_path
 
 _WRAPPER = """\
 #!{python}
@@ -102,34 +102,51 @@ def run_script(
 # --- the plan's calls versus the calls made ----------------------------------------------------
 
 
+_RUNTIME = {
+    "restApiId",
+    "resourceId",
+    "parentId",
+    "authorizerId",
+    "requestValidatorId",
+    "StatementId",
+    "SourceArn",
+}
+#: how a run-time REST API id inside a literal (a model schema's model URL) is compared
+API_ID = "{restApiId}"
+
+
 def literal_calls(plan: Plan) -> list[tuple[str, str, dict[str, Any]]]:
-    """Each call the plan makes on an empty API, with its literal parameters only."""
+    """Each call the plan makes on an empty API, with its literal parameters only.
+
+    A `Sub` of literals and the REST API id (a model schema referring to another model) counts
+    as a literal, with `{restApiId}` standing for the id.
+    """
     out: list[tuple[str, str, dict[str, Any]]] = []
     for step in plan.steps:
         if step.action == "delete_method":
             continue
-        out.append((step.service, step.operation, dict(step.params)))
+        params = dict(step.params)
+        for name, ref in step.refs.items():
+            if isinstance(ref, Sub) and name not in _RUNTIME:
+                params[name] = "".join(p if isinstance(p, str) else API_ID for p in ref.parts)
+        out.append((step.service, step.operation, params))
     return out
 
 
 def made_calls(run: Run) -> list[tuple[str, str, dict[str, Any]]]:
     """The calls a run made, less lookups and the parameters resolved at run time."""
-    runtime = {
-        "restApiId",
-        "resourceId",
-        "parentId",
-        "authorizerId",
-        "requestValidatorId",
-        "StatementId",
-        "SourceArn",
-    }
     out = []
     for call in run.calls:
         if call["operation"].startswith("Get") and call["service"] == "apigateway":
             continue
         if call["operation"] == "GetCallerIdentity":
             continue
-        params = {k: v for k, v in call["params"].items() if k not in runtime}
+        api_id = call["params"].get("restApiId")
+        params = {
+            k: v.replace(api_id, API_ID) if api_id and isinstance(v, str) else v
+            for k, v in call["params"].items()
+            if k not in _RUNTIME
+        }
         out.append((call["service"], call["operation"], params))
     return out
 
@@ -205,6 +222,15 @@ def expected_integration(integration: Integration) -> dict[str, Any]:
     return _drop_empty(out)
 
 
+def _empty_templates(data: Mapping[str, Any]) -> dict[str, Any]:
+    """API Gateway (and moto) read an empty mapping template back as null."""
+    out = dict(data)
+    for key in ("requestTemplates", "responseTemplates"):
+        if isinstance(out.get(key), dict):
+            out[key] = {k: "" if v is None else v for k, v in out[key].items()}
+    return out
+
+
 def actual_method(data: Mapping[str, Any]) -> dict[str, Any]:
     out = _drop_empty(data, keep={"apiKeyRequired"})
     out["methodResponses"] = {
@@ -214,11 +240,12 @@ def actual_method(data: Mapping[str, Any]) -> dict[str, Any]:
         del out["methodResponses"]
     integration = data.get("methodIntegration")
     if integration:
-        integ = _drop_empty(integration)
+        integ = _drop_empty(_empty_templates(integration))
         for dropped in MOTO_DROPS_INTEGRATION:
             integ.pop(dropped, None)
         integ["integrationResponses"] = {
-            code: _drop_empty(r) for code, r in integration.get("integrationResponses", {}).items()
+            code: _drop_empty(_empty_templates(r))
+            for code, r in integration.get("integrationResponses", {}).items()
         }
         out["methodIntegration"] = _drop_empty(integ)
     return out

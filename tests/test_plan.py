@@ -397,3 +397,26 @@ def test_plan_json_is_deterministic_json_with_refs_apart_from_params() -> None:
         "resourceId": {"ref": "resource", "key": "/a"},
     }
     assert put["params"]["operationName"] == "x\ud800"
+
+
+def test_models_referring_to_models_use_model_urls_and_come_after_their_targets() -> None:
+    model = ApiModel(
+        models={
+            "Pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+            "Pet": {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}}},
+            "Tag": {"type": "string"},
+            "Loop": {"properties": {"self": {"$ref": "#/definitions/Loop"}}},
+        }
+    )
+    steps = [s for s in build_plan(model).steps if s.operation == "CreateModel"]
+    assert [s.key for s in steps] == ["Tag", "Pet", "Pets", "Loop"]
+    assert steps[0].params["schema"] == '{"type":"string"}' and "schema" not in steps[0].refs
+    schema = steps[2].refs["schema"]
+    assert schema == Sub(
+        (
+            '{"type":"array","items":{"$ref":"https://apigateway.amazonaws.com/restapis/',
+            Ref("rest_api"),
+            '/models/Pet"}}',
+        )
+    )
+    assert "schema" not in steps[2].params

@@ -40,7 +40,7 @@ from oas2gw.model import (
     Resource,
     TlsConfig,
 )
-from oas2gw.plan import Plan, PlanError, PlanOptions, build_plan
+from oas2gw.plan import Plan, PlanOptions, build_plan, resource_path
 
 pytestmark = pytest.mark.e2e
 
@@ -489,58 +489,95 @@ def test_hostile_strings_survive_the_script_exactly_and_nothing_runs(
 # --- samples and corpus -------------------------------------------------------------------------
 
 
+#: Errors the plan itself handles under `--force`: the method that holds one is left out.
+PLANNABLE = {"E324"}  # an unresolved CloudFormation intrinsic where a literal is needed
+
+
 def loadable(path: Path) -> ApiModel | None:
-    """The document's model, or None where it has errors (or the reader is not there yet)."""
-    api = pytest.importorskip("oas2gw.api")
+    """The document's REST API model, or None where it has errors a plan cannot skip."""
+    from oas2gw import api
+
     try:
         result = api.load(path)
-    except (ImportError, AttributeError) as exc:  # the reader has not landed yet
-        pytest.skip(f"oas2gw.api.load unavailable: {exc}")
-    if not result.ok or result.model is None or not result.model.resources:
+    except Exception as exc:  # the reader stage is still being built
+        pytest.skip(f"documents cannot be loaded yet: {type(exc).__name__}: {exc}")
+    codes = {d.code for d in result.diagnostics if d.is_error}
+    if result.model is None or not result.model.resources or codes - PLANNABLE:
         return None
     return result.model
 
 
+def planned_part(model: ApiModel, plan: Plan) -> ApiModel:
+    """The model less the methods `--force` left out."""
+    kept = {s.label for s in plan.steps if s.operation == "PutMethod"}
+    resources = tuple(
+        r.model_copy(
+            update={
+                "methods": tuple(
+                    m for m in r.methods if f"{m.http_method} {resource_path(r.path)}" in kept
+                )
+            }
+        )
+        for r in model.resources
+    )
+    return model.model_copy(update={"resources": resources})
+
+
 def import_and_compare(
     path: Path, tmp: Path, env: dict[str, str], wrapper: Path, client: Any, twice: bool
-) -> list[str]:
+) -> tuple[list[str], int]:
+    """Problems found, and how many methods were imported."""
     model = loadable(path)
     if model is None:
-        return []
-    try:
-        plan = build_plan(model)
-    except PlanError as exc:
-        return [f"{path.name}: plan error {exc}"]
+        return [], 0
+    plan = build_plan(model, PlanOptions(force=True))
+    model = planned_part(model, plan)
     rest_api_id = client.create_rest_api(name=path.stem[:100])["id"]
     problems: list[str] = []
     for attempt in range(2 if twice else 1):
-        run = run_plan(plan, tmp, env, wrapper, rest_api_id, name=f"{path.stem}.sh")
+        run = run_plan(plan, tmp, env, wrapper, rest_api_id, name=f"{path.stem[:80]}.sh")
         if run.returncode != 0:
-            return [f"{path.name} run {attempt + 1}: exit {run.returncode}: {run.stderr[-800:]}"]
-        if made_calls(run)[: len(literal_calls(plan))] != literal_calls(plan) and attempt == 0:
+            return [f"{path.name} run {attempt + 1}: exit {run.returncode}: {run.stderr[-800:]}"], 0
+        if attempt == 0 and made_calls(run) != literal_calls(plan):
             problems.append(f"{path.name}: requests differ from the plan")
         problems += [f"{path.name}: {p}" for p in read_back_differences(model, client, rest_api_id)]
-    return problems
+    return problems, plan.method_count
 
 
-@pytest.mark.parametrize("sample", sample_files(), ids=lambda p: p.name)
-def test_sample_imports_exactly_twice(
-    sample: Path, tmp_path: Path, aws_env: dict[str, str], wrapper_dir: Path, apigw: Any
+def import_all(
+    paths: list[Path], tmp: Path, env: dict[str, str], wrapper: Path, client: Any, twice: set[str]
+) -> tuple[list[str], dict[str, int]]:
+    """Import documents side by side (the aws CLI's start-up dominates); problems, methods."""
+
+    def one(path: Path) -> tuple[list[str], int]:
+        where = tmp / path.stem[:60]
+        where.mkdir()
+        return import_and_compare(path, where, env, wrapper, client, path.name in twice)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(one, paths))
+    problems = [p for found, _ in results for p in found]
+    return problems, {p.name: n for p, (_, n) in zip(paths, results, strict=True)}
+
+
+def test_samples_import_exactly_and_petstore_twice(
+    tmp_path: Path, aws_env: dict[str, str], wrapper_dir: Path, apigw: Any
 ) -> None:
-    assert import_and_compare(sample, tmp_path, aws_env, wrapper_dir, apigw, twice=True) == []
+    samples = sample_files()
+    if not samples:
+        pytest.skip("no samples/")
+    problems, methods = import_all(
+        samples, tmp_path, aws_env, wrapper_dir, apigw, twice={"petstore.yaml"}
+    )
+    assert problems == []
+    assert all(methods.values()), methods
 
 
 @requires_corpus
 def test_corpus_documents_import_exactly(
     tmp_path: Path, aws_env: dict[str, str], wrapper_dir: Path, apigw: Any
 ) -> None:
-    files = corpus_files()
-
-    def one(path: Path) -> list[str]:
-        tmp = tmp_path / path.stem[:60]
-        tmp.mkdir()
-        return import_and_compare(path, tmp, aws_env, wrapper_dir, apigw, twice=False)
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        problems = [p for found in pool.map(one, files) for p in found]
+    problems, methods = import_all(corpus_files(), tmp_path, aws_env, wrapper_dir, apigw, set())
     assert problems == []
+    imported = sum(1 for n in methods.values() if n)
+    assert imported >= 5, f"only {imported} corpus documents could be imported: {methods}"

@@ -119,24 +119,32 @@ def _export(
         original = Path(into).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return ExportResult(None, model, [*diags, error(C.E404, f"cannot read {into}: {exc}")])
+    document_model, unreadable = _document_model(into)
+    if unreadable:  # limits, syntax, unsafe $refs: the text is not handed to a YAML parser
+        return ExportResult(None, model, [*diags, *unreadable])
     merged = merge_into(
         original,
         model,
         name=os.fspath(into),
-        document_model=_document_model(into),
+        document_model=document_model,
         unknown=unknown,
     )
     return ExportResult(merged.text, model, diags + merged.diagnostics, merged.changed)
 
 
-def _document_model(path: str | os.PathLike[str]) -> ApiModel | None:
-    """The document's model as `oas2gw validate` reads it ($refs resolved), when the reader can."""
+def _document_model(
+    path: str | os.PathLike[str],
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """The document's model as `oas2gw validate` reads it ($refs resolved), when the reader can,
+    and the reader's errors (E1xx: syntax, encoding, size, depth, aliases, `$ref`) that make
+    merging into it unsafe: the merge's own parsers have none of the reader's limits."""
     try:
         from oas2gw.api import load
     except ImportError:
-        return None
+        return None, []
     try:
         result = load(path, rules=False)
     except ImportError:  # the reader is not installed in this tree
-        return None
-    return result.model
+        return None, []
+    unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith("E1")]
+    return result.model, unreadable

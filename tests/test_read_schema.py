@@ -55,3 +55,14 @@ def test_check_schema_sees_intrinsics_as_placeholders_and_keys_as_strings() -> N
     copied = plain_copy(tree)
     assert "200" in copied["paths"]["/a"]["get"]["responses"]
     assert tree["info"]["title"] == {"Fn::Sub": "${AWS::StackName}"}  # the tree is untouched
+
+
+def test_unresolved_path_parameter_points_at_the_operation() -> None:
+    text = (
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n"
+        "    get:\n      responses: {'200': {description: ok}}\n"
+    )
+    doc = load_document("<text>", text=text)
+    (diag,) = doc.diagnostics
+    assert (diag.code, diag.pointer) == ("E203", "/paths/~1a~1{id}/get")
+    assert diag.location == Location("<text>", 5, 5)

@@ -8,6 +8,7 @@ is not a false finding.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -73,7 +74,19 @@ def _key(key: Any) -> str:
 
 
 def check_schema(tree: Any, version: str) -> list[Diagnostic]:
-    """Every structural error openapi-spec-validator finds, as diagnostics with pointers."""
+    """Every structural error openapi-spec-validator finds, as diagnostics with pointers.
+
+    The compiled fast path (`fastschema`) answers first; it only ever says "valid" (with the
+    reference's verdict, differential-tested), so the reference runs only on documents with
+    findings, and words them.
+    """
+    from oas2gw.read import fastschema
+
+    spec = plain_copy(tree)
+    if version == "2.0" and isinstance(spec, dict):
+        spec["swagger"] = "2.0"  # `swagger: 2.0` (a number) is read as the version it means
+    if fastschema.fast_verdict(spec):
+        return []
     from openapi_spec_validator import (
         OpenAPIV2SpecValidator,
         OpenAPIV30SpecValidator,
@@ -86,9 +99,6 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
         validator_class = OpenAPIV31SpecValidator
     else:
         validator_class = OpenAPIV30SpecValidator
-    spec = plain_copy(tree)
-    if version == "2.0" and isinstance(spec, dict):
-        spec["swagger"] = "2.0"  # `swagger: 2.0` (a number) is read as the version it means
     found: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
     skipped = 0
@@ -97,8 +107,10 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
             if _about_an_intrinsic(error):
                 skipped += 1
                 continue
-            pointer = join_pointer("", *(str(p) for p in error.absolute_path))
             message = _message(error)
+            pointer = join_pointer("", *(str(p) for p in error.absolute_path))
+            if not pointer:
+                pointer = _pointer_from_message(message)
             if (pointer, message) in seen:
                 continue
             seen.add((pointer, message))
@@ -114,6 +126,15 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
             Diagnostic(codes.E203, Severity.ERROR, f"the OpenAPI validator failed: {exc}", "")
         )
     return found
+
+
+_OPERATION_IN = re.compile(r"for '(\w+)' operation in '([^']+)'")
+
+
+def _pointer_from_message(message: str) -> str:
+    """openapi-spec-validator's own checks give no path; their messages name the operation."""
+    match = _OPERATION_IN.search(message)
+    return join_pointer("", "paths", match.group(2), match.group(1)) if match else ""
 
 
 def _about_an_intrinsic(error: Any) -> bool:

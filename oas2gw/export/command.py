@@ -136,8 +136,9 @@ def _document_model(
     path: str | os.PathLike[str],
 ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """The document's model as `oas2gw validate` reads it ($refs resolved), when the reader can,
-    and the reader's errors (E1xx: syntax, encoding, size, depth, aliases, `$ref`) that make
-    merging into it unsafe: the merge's own parsers have none of the reader's limits."""
+    and the reader's findings (E1xx: syntax, encoding, size, depth, aliases, `$ref`; duplicate
+    keys) that make merging into it unsafe: the merge's own parsers have none of the reader's
+    limits and disagree on duplicate keys."""
     try:
         from oas2gw.api import load
     except ImportError:
@@ -147,4 +148,10 @@ def _document_model(
     except ImportError:  # the reader is not installed in this tree
         return None, []
     unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith("E1")]
+    duplicates = [d for d in result.diagnostics if d.code == "W109"]
+    if duplicates:  # libyaml keeps the last value, ruamel's round trip the first
+        unreadable += [
+            *duplicates,
+            error(C.E404, f"{os.fspath(path)} has duplicate keys: remove them before merging"),
+        ]
     return result.model, unreadable

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DUMMY_ENV
+from typer.testing import CliRunner
 
+from oas2gw.cli import app
 from oas2gw.diff import diff_models, render_changes
 from oas2gw.diff_sources import diff_sides
-from oas2gw.emit.shell import render_shell
+from oas2gw.emit.openapi import emit_openapi
 from oas2gw.export.live import read_live_api
 from oas2gw.model.types import (
     ApiModel,
@@ -23,7 +27,6 @@ from oas2gw.model.types import (
     RequestValidator,
     Resource,
 )
-from oas2gw.plan import build_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -103,17 +106,32 @@ def petstore() -> ApiModel:
     )
 
 
-def apply(model: ApiModel, tmp: Path, env: dict[str, str], rest_api_id: str) -> None:
-    """Run the generated script with bash and the real aws CLI, as a user would."""
-    script = render_shell(build_plan(model))
-    path = tmp / "import.sh"
-    path.write_text(script.text, encoding="utf-8")
-    for name, text in script.files.items():
-        (tmp / name).write_text(text, encoding="utf-8")
+@dataclass(frozen=True)
+class Live:
+    model: ApiModel
+    document: Path
+    rest_api_id: str
+    client: Any
+    env: dict[str, str]
+
+    def diff(self, *args: str) -> Any:
+        """`oas2gw diff DOCUMENT apigateway:ID ...` with the emulator's environment."""
+        side = f"apigateway:{self.rest_api_id}"
+        ignore = [option for field in MOTO_DROPS for option in ("--ignore", field)]
+        argv = ["diff", str(self.document), side, *ignore, *args]
+        return CliRunner().invoke(app, argv, env=self.env)
+
+
+def apply(document: Path, env: dict[str, str], rest_api_id: str) -> None:
+    """`oas2gw import DOCUMENT -o import.sh`, then the script run with bash and the real aws
+    CLI, as a user would."""
+    script = document.parent / "import.sh"
+    made = CliRunner().invoke(app, ["import", str(document), "-o", str(script)])
+    assert made.exit_code == 0, made.output
     done = subprocess.run(
-        ["bash", str(path), rest_api_id],
+        ["bash", str(script), rest_api_id],
         env={**os.environ, **env},
-        cwd=tmp,
+        cwd=document.parent,
         capture_output=True,
         text=True,
         check=False,
@@ -122,7 +140,7 @@ def apply(model: ApiModel, tmp: Path, env: dict[str, str], rest_api_id: str) -> 
 
 
 @pytest.fixture(scope="module")
-def live(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[ApiModel, str, Any]:
+def live(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Live:
     """One API built by the script for the whole module: the script takes ~10 s on moto."""
     import boto3
 
@@ -135,9 +153,11 @@ def live(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Ap
         aws_secret_access_key="testing",
     )
     model = petstore()
+    document = tmp_path_factory.mktemp("diff-live") / "api.yaml"
+    document.write_text(emit_openapi(model)[0], encoding="utf-8")
     rest_api_id = str(client.create_rest_api(name=str(model.name), version="2024-05-01")["id"])
-    apply(model, tmp_path_factory.mktemp("diff-live"), env, rest_api_id)
-    return model, rest_api_id, client
+    apply(document, env, rest_api_id)
+    return Live(model, document, rest_api_id, client, env)
 
 
 def resource_id(client: Any, rest_api_id: str, path: str) -> str:
@@ -145,25 +165,25 @@ def resource_id(client: Any, rest_api_id: str, path: str) -> str:
     return str(next(r["id"] for r in items if r["path"] == path))
 
 
-def test_live_api_after_the_script_is_the_same_as_the_model(
-    live: tuple[ApiModel, str, Any],
-) -> None:
-    model, rest_api_id, client = live
-    read, diags = read_live_api(client, rest_api_id)
+def test_live_api_after_the_script_is_the_same_as_the_model(live: Live) -> None:
+    read, diags = read_live_api(live.client, live.rest_api_id)
     assert read is not None, diags
-    changes = diff_models(model, read, ignore=MOTO_DROPS)
+    changes = diff_models(live.model, read, ignore=MOTO_DROPS)
     assert changes == [], render_changes(changes)
 
 
-def test_integration_changed_by_hand_on_the_server_is_named(
-    live: tuple[ApiModel, str, Any],
-) -> None:
+def test_diff_of_the_document_against_the_live_api_is_exit_0(live: Live) -> None:
+    result = live.diff()
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no differences (3 methods compared)\n"
+
+
+def test_integration_changed_by_hand_on_the_server_is_named(live: Live) -> None:
     """moto 5.2 has no UpdateIntegration, so the change by hand is a put-integration with one
     field changed, as `aws apigateway put-integration` typed at a terminal would make it."""
-    model, rest_api_id, client = live
     where = {
-        "restApiId": rest_api_id,
-        "resourceId": resource_id(client, rest_api_id, "/pets/{id}"),
+        "restApiId": live.rest_api_id,
+        "resourceId": resource_id(live.client, live.rest_api_id, "/pets/{id}"),
         "httpMethod": "GET",
     }
     same = {
@@ -172,44 +192,48 @@ def test_integration_changed_by_hand_on_the_server_is_named(
         "uri": "https://petstore.example.com/pets/{id}",
         "requestParameters": {"integration.request.path.id": "method.request.path.id"},
     }
-    client.put_integration(**where, **same, timeoutInMillis=5000)
+    live.client.put_integration(**where, **same, timeoutInMillis=5000)
     try:
-        read, _ = read_live_api(client, rest_api_id)
+        result = live.diff()
+        as_json = live.diff("--format", "json")
     finally:  # the other tests share the API
-        client.put_integration(**where, **same)
-    assert read is not None
-    assert render_changes(diff_models(model, read, ignore=MOTO_DROPS)).splitlines() == [
+        live.client.put_integration(**where, **same)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
         "~ GET /pets/{id} integration.timeoutInMillis: 29000 -> 5000",
         "1 difference: 1 method changed",
     ]
+    (change,) = json.loads(as_json.stdout)["changes"]
+    assert (change["field"], change["old"], change["new"]) == (
+        "integration.timeoutInMillis",
+        29000,
+        5000,
+    )
 
 
-def test_api_setting_patched_on_the_server_is_named(live: tuple[ApiModel, str, Any]) -> None:
-    model, rest_api_id, client = live
+def test_api_setting_patched_on_the_server_is_named(live: Live) -> None:
     patch = [{"op": "replace", "path": "/description", "value": "changed by hand"}]
-    client.update_rest_api(restApiId=rest_api_id, patchOperations=patch)
+    live.client.update_rest_api(restApiId=live.rest_api_id, patchOperations=patch)
     try:
-        read, _ = read_live_api(client, rest_api_id)
+        read, _ = read_live_api(live.client, live.rest_api_id)
     finally:
         patch[0]["value"] = ""
-        client.update_rest_api(restApiId=rest_api_id, patchOperations=patch)
+        live.client.update_rest_api(restApiId=live.rest_api_id, patchOperations=patch)
     assert read is not None
-    changes = diff_models(model, read, ignore=MOTO_DROPS)
+    changes = diff_models(live.model, read, ignore=MOTO_DROPS)
     assert render_changes(changes).splitlines()[0] == '+ API description: "changed by hand"'
-    assert diff_models(model, read, ignore=[*MOTO_DROPS, "description"]) == []
+    assert diff_models(live.model, read, ignore=[*MOTO_DROPS, "description"]) == []
 
 
-def test_diff_sides_reads_apigateway_prefix_with_the_given_client(
-    live: tuple[ApiModel, str, Any],
-) -> None:
-    _, rest_api_id, client = live
-    result = diff_sides(f"apigateway:{rest_api_id}", f"apigateway:{rest_api_id}", client=client)
+def test_diff_sides_reads_apigateway_prefix_with_the_given_client(live: Live) -> None:
+    side = f"apigateway:{live.rest_api_id}"
+    result = diff_sides(side, side, client=live.client)
     assert not result.failed and result.same
     assert result.compared == 3
 
 
-def test_unknown_rest_api_is_one_error_and_no_model(live: tuple[ApiModel, str, Any]) -> None:
-    result = diff_sides("apigateway:nosuchapi0", "apigateway:nosuchapi0", client=live[2])
+def test_unknown_rest_api_is_one_error_and_no_model(live: Live) -> None:
+    result = diff_sides("apigateway:nosuchapi0", "apigateway:nosuchapi0", client=live.client)
     assert result.failed
     assert {d.code for d in result.diagnostics} == {"E401"}
     assert all("\n" not in d.render() for d in result.diagnostics)

@@ -237,3 +237,17 @@ def test_a_megabyte_document_loads(tmp_path: Path) -> None:
     assert doc.diagnostics == []
     json_doc = read(tmp_path, __import__("json").dumps(doc.tree), name="api.json")
     assert json_doc.tree == doc.tree and json_doc.diagnostics == []
+
+
+def test_json_surrogate_escapes_do_not_lose_locations() -> None:
+    text = '{"openapi": "3.0.1", "info": {"title": "\\ud83d\\ude00", "version": "1"}, "paths": {}}'
+    doc = load_document("x.json", text=text)
+    assert doc.tree is not None and doc.tree["info"]["title"] == "\U0001f600"
+    assert doc.locator.locate("/info/version") == Location("x.json", 1, 56)
+
+
+def test_tab_indented_json_is_located() -> None:
+    text = '{\n\t"openapi": "3.0.1",\n\t"info": {"title": "t", "version": "1"},\n\t"paths": {}\n}'
+    doc = load_document("x.json", text=text)
+    assert doc.diagnostics == []
+    assert doc.locator.locate("/info/title") == Location("x.json", 3, 11)

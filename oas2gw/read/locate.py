@@ -8,6 +8,7 @@ and place they came from: the OpenAPI body inside a template sits under a base p
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -21,10 +22,14 @@ _LONG_TO_SHORT = {long: "!" + short for short, long in CFN_TAGS.items()}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 class _File:
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str, text: str, is_json: bool = False) -> None:
         self.name = name
-        self.text = text
+        # libyaml refuses JSON's surrogate-pair escapes; a same-length stand-in keeps columns
+        self.text = _SURROGATE.sub(r"\\u0020", text) if is_json and "\\u" in text else text
         self._root: yaml.Node | None = None
         self._failed = False
 
@@ -106,9 +111,9 @@ class SourceMap:
         self._base: Tokens = ()
         self._redirects: dict[tuple[str, Tokens], tuple[str, Tokens]] = {}
 
-    def add_file(self, name: str, text: str | None) -> None:
+    def add_file(self, name: str, text: str | None, is_json: bool = False) -> None:
         if text is not None and name not in self._files:
-            self._files[name] = _File(name, text)
+            self._files[name] = _File(name, text, is_json)
 
     def set_root(self, name: str, base: Tokens = ()) -> None:
         self._root_file, self._base = name, base

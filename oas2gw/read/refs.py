@@ -215,7 +215,7 @@ class RefResolver:
             self._report(codes.E124, f"$ref {location!r} cannot be read: {detail}", doc, here)
             return None
         parsed = parse(name, data, **self.limits)
-        self.map.add_file(name, parsed.text)
+        self.map.add_file(name, parsed.text, parsed.format == "json")
         self.diagnostics.extend(d for d in parsed.diagnostics)
         if parsed.tree is None or any(d.is_error for d in parsed.diagnostics):
             self.docs[name] = None

@@ -37,23 +37,35 @@ class OutputFormat(str, Enum):
 # -- shared options ---------------------------------------------------------------------------
 
 ResourceOpt = typer.Option(
-    None, "--resource", help="CloudFormation/SAM template: the logical id of the API to read."
+    None,
+    "--resource",
+    metavar="NAME",
+    help="CloudFormation/SAM template: the logical id of the API to read.",
 )
 VarOpt = typer.Option(
     [],
     "--var",
+    metavar="NAME=VALUE",
     help="NAME=VALUE for Ref, Fn::Sub and ${NAME} placeholders (AWS::Region, AWS::AccountId, "
     "template parameters). Repeatable.",
 )
 ConditionOpt = typer.Option(
-    [], "--condition", help="NAME=true|false for Fn::If in templates. Repeatable."
+    [],
+    "--condition",
+    metavar="NAME=BOOL",
+    help="NAME=true|false for Fn::If in templates. Repeatable.",
 )
 MaxBytesOpt = typer.Option(
     64 * 1024 * 1024, "--max-bytes", help="Refuse documents larger than this."
 )
-MaxDepthOpt = typer.Option(256, "--max-depth", help="Refuse documents nested deeper than this.")
+MaxDepthOpt = typer.Option(
+    256, "--max-depth", metavar="LEVELS", help="Refuse documents nested deeper than this."
+)
 MaxAliasesOpt = typer.Option(
-    10_000, "--max-aliases", help="Refuse YAML documents that expand more aliases than this."
+    10_000,
+    "--max-aliases",
+    metavar="COUNT",
+    help="Refuse YAML documents that expand more aliases than this.",
 )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
@@ -259,12 +260,12 @@ class _Run:
         for index, unit in enumerate(units):
             try:
                 change = self._decide(unit, desired)
-                self.report.changes.append(change)
                 if change.action != "unchanged" and not self.dry_run:
                     self._apply(unit, change)
                     self.report.applied.append(unit.label)
                 elif change.action != "unchanged":
                     self.report.not_applied.append(unit.label)
+                self.report.changes.append(change)  # a unit that failed is counted as not done
             except _Stop as stop:
                 self.report.failure = stop.failure
                 self.report.not_applied = [u.label for u in units[index:]]
@@ -547,3 +548,19 @@ class TerminalProgress:
             self.stream.write("\r" + " " * (columns - 1) + "\r")
             self.stream.flush()
             self.shown = False
+
+
+# --- `oas2gw.apply` is both this module and the library call ---------------------------------
+
+
+class _CallableModule(types.ModuleType):
+    """Importing `oas2gw.apply` makes this module the package's `apply` attribute, hiding the
+    library call of that name; calling the module makes the call all the same."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> ApplyReport:
+        from oas2gw.api import apply as library_apply
+
+        return library_apply(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

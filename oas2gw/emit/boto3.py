@@ -371,6 +371,7 @@ class _Script:
         self.lines.append(f'{_INDENT * 2}{var} = response["id"]')
         if step.update is not None:
             self.lines.append(f"{_INDENT}else:")
+            self._at(step.update, _INDENT * 2)
             self._emit(step.update, _INDENT * 2)
 
     def _emit(self, step: Step, indent: str, target: str | None = None) -> None:

@@ -56,7 +56,7 @@ ConditionOpt = typer.Option(
     help="NAME=true|false for Fn::If in templates. Repeatable.",
 )
 MaxBytesOpt = typer.Option(
-    64 * 1024 * 1024, "--max-bytes", help="Refuse documents larger than this."
+    64 * 1024 * 1024, "--max-bytes", metavar="BYTES", help="Refuse documents larger than this."
 )
 MaxDepthOpt = typer.Option(
     256, "--max-depth", metavar="LEVELS", help="Refuse documents nested deeper than this."

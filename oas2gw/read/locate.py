@@ -20,6 +20,7 @@ Tokens = tuple[str, ...]
 
 _LONG_TO_SHORT = {long: "!" + short for short, long in CFN_TAGS.items()}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INDEX_FROM = 32
 
 
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -32,6 +33,7 @@ class _File:
         self.text = _SURROGATE.sub(r"\\u0020", text) if is_json and "\\u" in text else text
         self._root: yaml.Node | None = None
         self._failed = False
+        self._indexes: dict[int, dict[str, tuple[yaml.Node, Any]]] = {}
 
     def root(self) -> yaml.Node | None:
         if self._root is None and not self._failed:
@@ -54,11 +56,25 @@ class _File:
             return Location(self.name, 1, 1) if self._failed and self.text else None
         mark = node.start_mark
         for token in tokens:
-            found = _child(node, token)
+            found = self._indexed(node, token)
+            if found is None:
+                found = _child(node, token)
             if found is None:
                 break
             node, mark = found
         return Location(self.name, mark.line + 1, mark.column + 1)
+
+    def _indexed(self, node: yaml.Node, token: str) -> tuple[yaml.Node, Any] | None:
+        """Big mappings (10k paths) get a key index, so many lookups stay linear overall."""
+        if not isinstance(node, yaml.MappingNode) or len(node.value) < _INDEX_FROM:
+            return None
+        index = self._indexes.get(id(node))
+        if index is None:
+            index = self._indexes[id(node)] = {}
+            for key, value in node.value:  # later duplicates win, as in the tree
+                if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
+                    index[key.value] = (value, key.start_mark)
+        return index.get(token)
 
 
 def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, Any] | None:

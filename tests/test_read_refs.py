@@ -207,3 +207,15 @@ def test_swagger_parameters_and_responses_refs_are_inlined(tmp_path: Path) -> No
     assert operation["responses"]["200"] == {"description": "ok"}
     where = doc.locator.locate("/paths/~1a~1{id}/get/parameters/0/in")
     assert where == Location(str(tmp_path / "api.yaml"), 9, 18)
+
+
+def test_schemas_that_only_refer_to_each_other_are_one_E121(tmp_path: Path) -> None:
+    text = (
+        HEAD + "paths: {}\ncomponents:\n  schemas:\n"
+        "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"
+        "    C: {type: object, properties: {self: {$ref: '#/components/schemas/C'}}}\n"
+    )
+    doc = load_document(write(tmp_path, "api.yaml", text))
+    (diag,) = doc.diagnostics  # one loop, one finding; C's recursion is fine
+    assert diag.code == "E121" and "#/components/schemas/B" in diag.message
+    assert diag.location == Location(str(tmp_path / "api.yaml"), 6, 9)

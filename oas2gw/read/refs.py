@@ -60,6 +60,7 @@ class RefResolver:
         self.docs: dict[str, _Doc | None] = {root.name: root}
         self.done: dict[tuple[str, str], Any] = {}  # resolved targets
         self.weight: dict[int, int] = {}  # container id -> references inlined inside it
+        self.loops_reported: set[frozenset[str]] = set()
         self.active: set[tuple[str, str]] = {(root.name, "")}
         self.visited: set[int] = set()
         self.expansions = 0
@@ -112,7 +113,9 @@ class RefResolver:
             return node
         target_doc, tokens = target
         if target_doc is self.root and _is_schema_ref(ref):
-            self._lookup(target_doc, tokens, ref, doc, path)  # kept by name; must exist
+            found = self._lookup(target_doc, tokens, ref, doc, path)  # kept by name; must exist
+            if found is not _MISSING:
+                self._check_alias_loop(ref, found, doc, path)
             return node
         key = (target_doc.name, "/".join(escape_pointer_token(t) for t in tokens))
         if key in self.active:
@@ -149,6 +152,23 @@ class RefResolver:
                     )
             return merged
         return value
+
+    def _check_alias_loop(self, ref: str, target: Any, doc: _Doc, path: Tokens) -> None:
+        """Recursive schemas are fine, but a schema that is only a `$ref` leading back to
+        itself names nothing at all (and sends validators into endless recursion)."""
+        chain = [ref]
+        while type(target) is dict and len(target) == 1 and _is_schema_ref(target.get("$ref")):
+            ref = target["$ref"]
+            if ref in chain:
+                loop = frozenset(chain[chain.index(ref) :])
+                if loop not in self.loops_reported:
+                    self.loops_reported.add(loop)
+                    names = " -> ".join([*chain[chain.index(ref) :], ref])
+                    message = f"schemas that only refer to each other, in a loop: {names}"
+                    self._report(codes.E121, message, doc, (*path, "$ref"))
+                return
+            chain.append(ref)
+            target = _resolve_local(self.root.tree, ref)
 
     def _count(self, n: int, doc: _Doc, path: Tokens) -> None:
         self.expansions += n
@@ -270,6 +290,15 @@ def _get_key(node: dict[Any, Any], token: str) -> Any:
         if not isinstance(key, str) and str(key) == token:
             return value
     return _MISSING
+
+
+def _resolve_local(tree: Any, ref: str) -> Any:
+    node = tree
+    for token in split_pointer(unquote(ref[1:])):
+        node = _get_key(node, token) if type(node) is dict else _MISSING
+        if node is _MISSING:
+            return None
+    return node
 
 
 def _is_schema_ref(ref: Any) -> bool:

@@ -35,8 +35,8 @@ def plain_copy(tree: Any) -> Any:
             if is_intrinsic(node):
                 return _PLACEHOLDER
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and not _exists(tree, ref):
-                return {}  # reported by the reader (E120); the validator would stop here
+            if isinstance(ref, str) and ref.startswith("#/") and not _usable(tree, ref):
+                return {}  # reported by the reader (E120, E121); the validator would stop here
             found = memo.get(id(node))
             if found is None:
                 found = memo[id(node)] = {}
@@ -53,16 +53,25 @@ def plain_copy(tree: Any) -> Any:
     return copy(tree)
 
 
-def _exists(tree: Any, ref: str) -> bool:
-    node = tree
-    for token in split_pointer(unquote(ref[1:])):
-        if type(node) is dict and token in node:
-            node = node[token]
-        elif type(node) is list and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
+def _usable(tree: Any, ref: str) -> bool:
+    """The target exists and is not a loop of bare `$ref`s."""
+    seen = set()
+    while True:
+        if ref in seen:
             return False
-    return True
+        seen.add(ref)
+        node = tree
+        for token in split_pointer(unquote(ref[1:])):
+            if type(node) is dict and token in node:
+                node = node[token]
+            elif type(node) is list and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return False
+        following = node.get("$ref") if type(node) is dict and len(node) == 1 else None
+        if not (isinstance(following, str) and following.startswith("#/")):
+            return True
+        ref = following
 
 
 def _key(key: Any) -> str:
@@ -118,7 +127,9 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
             if len(found) >= _MAX_FINDINGS:
                 break
     except RecursionError:
-        found.append(Diagnostic(codes.E203, Severity.ERROR, "too deeply nested to validate", ""))
+        if not found:
+            message = "schemas nest or refer to each other too deeply to validate"
+            found.append(Diagnostic(codes.E203, Severity.ERROR, message, ""))
     except Exception as exc:  # the validator's own failures must not end the run
         if found or skipped:
             return found  # it stumbled over a shape already reported (or an intrinsic)

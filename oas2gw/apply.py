@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from oas2gw.aws import AwsFailure, Pacer, describe_failure
+from oas2gw.aws import AwsFailure, Pacer, describe_failure, make_client
 from oas2gw.diagnostics import Diagnostic, has_errors
 from oas2gw.emit.boto3 import method_name
 from oas2gw.model.normalize import normalize, normalize_method
@@ -137,9 +137,10 @@ def apply(
 ) -> ApplyReport:
     """Make `model` true on the REST API `rest_api_id` through `client` (boto3 `apigateway`).
 
-    `dry_run` reads but changes nothing. `clients` supplies the `lambda` and `sts` clients that
-    `--lambda-permissions` needs. A plan the model cannot make (unresolved intrinsics, undefined
-    references) is reported as diagnostics, with no call made.
+    `dry_run` reads but changes nothing. `clients` may supply the `lambda` and `sts` clients
+    that `--lambda-permissions` needs; else they are made from the environment. A plan the
+    model cannot make (unresolved intrinsics, undefined references) is reported as
+    diagnostics, with no call made.
     """
     try:
         plan = build_plan(model, options)
@@ -426,10 +427,7 @@ class _Run:
         """One paced call; a tolerated error is success, any other AWS error stops the run."""
         if self.dry_run and not operation.startswith(READ_PREFIXES):
             raise AssertionError(f"dry run reached the mutating call {operation}")
-        client = self.client if service == "apigateway" else self.clients.get(service)
-        if client is None:
-            message = f"{self.step}: no {service} client was given for this call"
-            raise _Stop(AwsFailure("rejected", message))
+        client = self.client if service == "apigateway" else self._client(service)
         self.pacer.wait(operation)
         self.report.calls.append(operation)
         try:
@@ -443,6 +441,15 @@ class _Run:
             if describe_failure(exc) is None:
                 raise  # not an AWS failure: a bug
             raise self._stop(exc) from exc
+
+    def _client(self, service: str) -> Any:
+        """The given client for `service`, else one from the environment in the API's region."""
+        if service not in self.clients:
+            try:
+                self.clients[service] = make_client(service, region=self.client.meta.region_name)
+            except Exception as exc:
+                raise self._stop(exc) from exc
+        return self.clients[service]
 
     def _stop(self, exc: Exception) -> _Stop:
         failure = describe_failure(exc, rest_api_id=self.rest_api_id, step=self.step)

@@ -53,12 +53,13 @@ def retry_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 
 def make_client(
+    service: str = "apigateway",
     *,
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
 ) -> Any:
-    """An `apigateway` client from the usual AWS environment, with adaptive retries.
+    """A client (`apigateway` unless told) from the usual AWS environment, adaptive retries.
 
     Region, profile and endpoint default to what boto3 finds (AWS_REGION, AWS_PROFILE,
     AWS_ENDPOINT_URL, ~/.aws/config); nothing is hard-coded.
@@ -68,7 +69,7 @@ def make_client(
 
     session = boto3.session.Session(profile_name=profile, region_name=region)
     config = Config(retries=retry_config())
-    return session.client("apigateway", endpoint_url=endpoint_url, config=config)
+    return session.client(service, endpoint_url=endpoint_url, config=config)
 
 
 # -- pacing ---------------------------------------------------------------------------------

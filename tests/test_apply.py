@@ -9,6 +9,7 @@ throttling is retried by botocore. `Stubber` checks the exact parameters of ever
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -22,7 +23,7 @@ from botocore.exceptions import EndpointConnectionError, NoRegionError
 from botocore.stub import Stubber
 from conftest import _free_port, corpus_files, requires_corpus, sample_files
 from shell_harness import MOTO_DROPS_INTEGRATION, read_back_differences
-from test_shell_e2e import loadable, rich_model
+from test_shell_e2e import create_lambda_function, loadable, rich_model
 
 from oas2gw.apply import ApplyReport, TerminalProgress, apply, units_of
 from oas2gw.aws import Pacer, describe_failure, make_client, redact, retry_config
@@ -34,7 +35,7 @@ from oas2gw.model import (
     MethodResponse,
     Resource,
 )
-from oas2gw.plan import Plan, PlanError, Ref, Sub, build_plan
+from oas2gw.plan import Plan, PlanError, PlanOptions, Ref, Sub, build_plan
 
 UNPACED = Pacer.unpaced()
 MUTATING = ("Create", "Put", "Update", "Delete", "Add")
@@ -566,3 +567,21 @@ def test_report_of_a_refused_plan_carries_diagnostics_and_makes_no_call() -> Non
     assert isinstance(report, ApplyReport)
     assert not report.ok and report.calls == []
     assert [d.code for d in report.diagnostics] == ["E581"]
+
+
+def test_lambda_permissions_and_deployment_with_clients_from_the_environment(
+    aws_env: dict[str, str], apigw: Any, rest_api_id: str
+) -> None:
+    create_lambda_function()
+    options = PlanOptions(lambda_permissions=True, deploy_stage="dev")
+    for _ in range(2):  # the second AddPermission meets its own statement: not a failure
+        report = apply(rich_model(), apigw, rest_api_id, options=options, pacer=UNPACED)
+        assert report.ok, report.render()
+    assert report.calls.count("AddPermission") == 1
+    assert report.calls[-1] == "CreateDeployment"
+    policy = boto3.client("lambda", region_name="us-east-1").get_policy(FunctionName="pets")
+    mine = [s for s in json.loads(policy["Policy"])["Statement"] if rest_api_id in json.dumps(s)]
+    # one statement id (moto keeps a duplicate where AWS answers ResourceConflictException)
+    assert len({s["Sid"] for s in mine}) == 1
+    assert f"{rest_api_id}/*/*/pets/*/toys" in json.dumps(mine[0]["Condition"])
+    assert apigw.get_stage(restApiId=rest_api_id, stageName="dev")["stageName"] == "dev"

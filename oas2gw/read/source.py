@@ -311,13 +311,14 @@ _Loader.add_constructor(None, _Loader.construct_unknown)
 
 
 def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
-    if not _nesting_is_safe(text, max_depth):
+    bound = _safe_nesting(text, nesting_bound(text), max_depth)
+    if bound is None:
         result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
         return
     loader = _Loader(text)
     try:
         with paused_gc():
-            tree = run_deep(loader.get_single_data, nesting_bound(text))
+            tree = run_deep(loader.get_single_data, bound)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -365,22 +366,28 @@ def nesting_bound(text: str) -> int:
     return text.count("[") + text.count("{") + 2 * longest + 4
 
 
-def _nesting_is_safe(text: str, max_depth: int) -> bool:
-    """Whether libyaml can compose the text without exhausting even a large thread stack."""
-    if nesting_bound(text) * _STACK_PER_LEVEL <= _MAX_THREAD_STACK // 2:
-        return True
-    depth = 0
+#: Beyond this bound the exact depth is measured first (libyaml's events, no recursion).
+_EXACT_DEPTH_CAP = _MAX_THREAD_STACK // 2 // _STACK_PER_LEVEL
+
+
+def _safe_nesting(text: str, bound: int, max_depth: int) -> int | None:
+    """A nesting bound libyaml's recursive composer can be given a stack for, or None when
+    the document is deeper than `max_depth` (measured exactly, without recursion)."""
+    if bound <= _EXACT_DEPTH_CAP:
+        return bound
+    depth = deepest = 0
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
+                deepest = max(deepest, depth)
                 if depth > max_depth:
-                    return False
+                    return None
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
-        return True  # the real parse reports the syntax error with its place
-    return True
+        pass  # the real parse reports the syntax error with its place (up to here: shallow)
+    return deepest + 1
 
 
 def run_deep(fn: Callable[[], T], bound: int) -> T:
@@ -397,10 +404,15 @@ def run_deep(fn: Callable[[], T], bound: int) -> T:
             outcome.append((False, exc))
 
     with _STACK_LOCK:
-        previous = threading.stack_size(size)
+        try:
+            previous = threading.stack_size(size)
+        except (ValueError, RuntimeError) as exc:  # a platform without settable stacks
+            raise MemoryError("no thread stack for a document this nested") from exc
         try:
             worker = threading.Thread(target=target, name="oas2gw-yaml")
             worker.start()
+        except RuntimeError as exc:  # the stack could not be allocated
+            raise MemoryError("no thread stack for a document this nested") from exc
         finally:
             threading.stack_size(previous)
     worker.join()

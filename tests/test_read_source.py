@@ -251,3 +251,16 @@ def test_tab_indented_json_is_located() -> None:
     doc = load_document("x.json", text=text)
     assert doc.diagnostics == []
     assert doc.locator.locate("/info/title") == Location("x.json", 3, 11)
+
+
+def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    class Stdin:
+        buffer = io.BytesIO(MINIMAL.encode())
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    doc = load_document("-")
+    assert doc.name == "<stdin>" and doc.tree is not None and doc.diagnostics == []
+    assert doc.locator.locate("/paths") == Location("<stdin>", 3, 1)

@@ -497,6 +497,7 @@ def plan(size: int, data: Path) -> list[tuple[str, list[Path], str | None]]:
         ("import-boto3", [j3], "floor-json:openapi"),
         ("export-dump", [dump], "floor-json:resources"),
         ("export-into", [y3, dump], "ruamel-rt:openapi"),
+        ("export-into", [y3, drift], "ruamel-rt:openapi"),
         ("diff", [j3, dump], "floor-json:openapi+resources"),
         ("floor-json", [dump, drift], None),
         ("diff", [dump, drift], "floor-json:resources+resources-drift"),

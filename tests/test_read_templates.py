@@ -247,3 +247,15 @@ def test_body_condition_is_evaluated_from_the_template_when_its_inputs_are_known
     text = "Conditions:\n  UseNew: !Equals [!Ref AWS::AccountId, '123']\n" + WRAPPED
     doc = load(tmp_path, text, variables={"AWS::AccountId": "123"})
     assert doc.tree is not None and doc.tree["info"]["title"] == "new"
+
+
+def test_http_api_fields_in_a_rest_resource_warn_but_stay_rest(tmp_path: Path) -> None:
+    text = SAM.replace(
+        "type: aws_proxy", "type: aws_proxy\n                payloadFormatVersion: '1.0'"
+    )
+    doc = load(tmp_path, text)
+    assert doc.api_service == "apigateway"
+    (diag,) = doc.diagnostics
+    assert diag.code == "W136" and "read as REST" in diag.message
+    assert diag.pointer == "/paths/~1a/get/x-amazon-apigateway-integration/payloadFormatVersion"
+    assert diag.location == Location(str(tmp_path / "template.yaml"), 21, 17)

@@ -210,10 +210,18 @@ class _Reader:
             self._warn_http("the template resource is an HTTP API (apigatewayv2)", "")
             return
         marker = _http_api_marker(body)
-        if marker is not None:
-            self.doc.api_service = "apigatewayv2"
-            pointer, field_name = marker
-            self._warn_http(f"{field_name} is only used by HTTP APIs (apigatewayv2)", pointer)
+        if marker is None:
+            return
+        pointer, field_name = marker
+        if self.doc.template_kind is not None:  # the resource type says REST: it decides
+            message = (
+                f"{field_name} is an HTTP API (apigatewayv2) field, "
+                "but the template resource is a REST API: read as REST"
+            )
+            self.doc.diagnostics.append(Diagnostic(codes.W136, Severity.WARNING, message, pointer))
+            return
+        self.doc.api_service = "apigatewayv2"
+        self._warn_http(f"{field_name} is only used by HTTP APIs (apigatewayv2)", pointer)
 
     def _warn_http(self, why: str, pointer: str) -> None:
         self.doc.diagnostics.append(

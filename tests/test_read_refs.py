@@ -219,3 +219,15 @@ def test_schemas_that_only_refer_to_each_other_are_one_E121(tmp_path: Path) -> N
     (diag,) = doc.diagnostics  # one loop, one finding; C's recursion is fine
     assert diag.code == "E121" and "#/components/schemas/B" in diag.message
     assert diag.location == Location(str(tmp_path / "api.yaml"), 6, 9)
+
+
+def test_sibling_subtrees_of_a_ref_are_resolved_too(tmp_path: Path) -> None:
+    write(tmp_path, "paths/b.yaml", ITEM)
+    text = (
+        HEAD + "paths:\n  /b:\n    $ref: 'paths/b.yaml#/item'\n"
+        "    post:\n      responses: {'200': {$ref: '#/x-r/ok'}}\nx-r:\n  ok: {description: ok}\n"
+    )
+    doc = load_document(write(tmp_path, "api.yaml", text))
+    assert doc.tree is not None
+    assert doc.tree["paths"]["/b"]["post"]["responses"]["200"] == {"description": "ok"}
+    assert "get" in doc.tree["paths"]["/b"]

@@ -259,3 +259,14 @@ def test_http_api_fields_in_a_rest_resource_warn_but_stay_rest(tmp_path: Path) -
     assert diag.code == "W136" and "read as REST" in diag.message
     assert diag.pointer == "/paths/~1a/get/x-amazon-apigateway-integration/payloadFormatVersion"
     assert diag.location == Location(str(tmp_path / "template.yaml"), 21, 17)
+
+
+def test_long_form_intrinsics_in_a_plain_yaml_document_resolve(tmp_path: Path) -> None:
+    text = (
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses: {'200': {description: ok}}\n"
+        "      x-amazon-apigateway-integration:\n        type: aws_proxy\n"
+        "        httpMethod: POST\n        uri:\n          Ref: FunctionUri\n"
+    )
+    doc = load(tmp_path, text, name="api.yaml", variables={"FunctionUri": "arn:f"})
+    assert integration(doc)["uri"] == "arn:f"

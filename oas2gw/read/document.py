@@ -164,7 +164,7 @@ class _Reader:
             if body is None:
                 return None
         short_tags = parsed.format == "yaml" and any(f"!{t}" in text for t in CFN_TAGS)
-        if template is not None or short_tags or "Fn::" in text or '"Ref"' in text:
+        if template is not None or short_tags or "Fn::" in text or "Ref" in text:
             body = intrinsics.resolve(body)
         if template is None and "${" in text:
             body = substitute_placeholders(body, self.options.variables)

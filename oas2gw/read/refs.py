@@ -147,9 +147,8 @@ class RefResolver:
             merged = dict(value)
             for k, v in node.items():
                 if k != "$ref":
-                    merged[k] = (
-                        self._walk(v, doc, (*path, str(k))) if type(v) in (dict, list) else v
-                    )
+                    is_tree = type(v) is dict or type(v) is list
+                    merged[k] = self._walk(v, doc, (path_of(path), k)) if is_tree else v
             return merged
         return value
 

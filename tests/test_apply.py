@@ -443,7 +443,8 @@ def expect_empty_api_run(stubber: Stubber, plan: Plan, rest_api_id: str) -> None
         stubber.add_response(method, response, params)
 
     def resolve(ref: Ref | Sub) -> str:
-        assert isinstance(ref, Ref)
+        if isinstance(ref, Sub):
+            return "".join(p if isinstance(p, str) else resolve(p) for p in ref.parts)
         return ids[(ref.kind, ref.key)]
 
     listed: set[str] = set()

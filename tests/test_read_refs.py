@@ -231,3 +231,11 @@ def test_sibling_subtrees_of_a_ref_are_resolved_too(tmp_path: Path) -> None:
     assert doc.tree is not None
     assert doc.tree["paths"]["/b"]["post"]["responses"]["200"] == {"description": "ok"}
     assert "get" in doc.tree["paths"]["/b"]
+
+
+def test_root_file_named_in_a_ref_is_the_root_itself(tmp_path: Path) -> None:
+    text = HEAD + "paths:\n  /a: {$ref: 'api.yaml#/x-p/a'}\nx-p:\n  a: {summary: here}\n"
+    doc = load_document(write(tmp_path, "api.yaml", text))
+    assert doc.tree is not None and doc.tree["paths"]["/a"] == {"summary": "here"}
+    where = doc.locator.locate("/paths/~1a/summary")
+    assert where == Location(str(tmp_path / "api.yaml"), 6, 7)

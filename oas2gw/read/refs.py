@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -221,6 +221,8 @@ class RefResolver:
                 codes.E122, f"$ref {location!r} leaves the folder of {self.root.name}", doc, here
             )
             return None
+        if self.root.real is not None and real == self.root.real.resolve():
+            return self.root  # the root document, named by its file
         name = os.path.normpath(os.path.join(os.path.dirname(doc.name), unquote(location)))
         if name in self.docs:
             cached = self.docs[name]
@@ -235,7 +237,8 @@ class RefResolver:
             return None
         parsed = parse(name, data, **self.limits)
         self.map.add_file(name, parsed.text, parsed.format == "json")
-        self.diagnostics.extend(d for d in parsed.diagnostics)
+        # placed in their own file already; their pointers are not pointers into the tree
+        self.diagnostics.extend(replace(d, pointer="") for d in parsed.diagnostics)
         if parsed.tree is None or any(d.is_error for d in parsed.diagnostics):
             self.docs[name] = None
             self._report(codes.E124, f"$ref {location!r} cannot be read (see above)", doc, here)

@@ -283,8 +283,7 @@ class _Run:
         for item in self._list("GetResources"):
             self.ids[("resource", str(item["path"]))] = str(item["id"])
         self.step = "read the REST API"
-        self.report.calls.append("read_live_api")
-        live, diags = read_live_api(self.client, self.rest_api_id)
+        live, diags = read_live_api(_Paced(self), self.rest_api_id)
         if live is None:
             message = "; ".join(d.message for d in diags) or "the REST API could not be read"
             raise _Stop(AwsFailure("rejected", message))
@@ -455,6 +454,26 @@ class _Run:
         failure = describe_failure(exc, rest_api_id=self.rest_api_id, step=self.step)
         assert failure is not None
         return _Stop(failure)
+
+
+class _Paced:
+    """The client as `read_live_api` sees it: each of its calls paced and recorded like ours."""
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._run.client, name)
+        operation = self._run.client.meta.method_to_api_mapping.get(name)
+        if operation is None:
+            return attribute
+
+        def call(**params: Any) -> Any:
+            self._run.pacer.wait(operation)
+            self._run.report.calls.append(operation)
+            return attribute(**params)
+
+        return call
 
 
 # --- comparing -----------------------------------------------------------------------------

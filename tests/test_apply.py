@@ -207,6 +207,7 @@ def test_dry_run_calls_no_mutating_operation_and_says_what_would_change(
     report = apply(rich_model(), apigw, rest_api_id, dry_run=True, pacer=UNPACED)
     assert report.ok and report.dry_run
     assert calls and all(not op.startswith(MUTATING) for op, _ in calls), calls
+    assert report.calls == [op for op, _ in calls]  # the report saw every call, reads included
     assert report.created == len(rich_model().iter_methods())
     assert report.applied == [] and "POST /pets/{id}/toys" in report.not_applied
     assert "dry run: nothing was changed" in report.summary()

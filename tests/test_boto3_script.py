@@ -547,3 +547,22 @@ def test_script_runs_under_the_oldest_python_syntax_it_claims() -> None:
     text = render_boto3(build_plan(rich_model(), PlanOptions(lambda_permissions=True)))
     ast.parse(text, feature_version=(3, 8))
     assert sys.version_info >= (3, 8)
+
+
+def test_failure_messages_never_carry_the_credentials_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEJr")
+    namespace: dict[str, Any] = {"__name__": "generated"}
+    exec(compile(render_boto3(build_plan(ApiModel())), "import.py", "exec"), namespace)
+    run = namespace["Run"]("abc123")
+    echoed = (
+        "IncompleteSignatureException: Authorization=AWS4-HMAC-SHA256 "
+        "Credential=AKIAIOSFODNN7EXAMPLE/20261125/us-east-1/apigateway/aws4_request "
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY FwoGZXIvYXdzEJr"
+    )
+    redacted = run.redact(echoed)
+    for secret in ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "FwoGZXIvYXdzEJr"):
+        assert secret not in redacted

@@ -227,6 +227,19 @@ class Run:
             raise Failure("the REST API has no root resource")
         return self.resources["/"]
 
+    def redact(self, text):
+        """`text` without the credentials in use, should an error message echo them."""
+        try:
+            credentials = self.session.get_credentials()
+        except BotoCoreError:
+            return text
+        if credentials is None:
+            return text
+        for secret in credentials.get_frozen_credentials():  # key id, secret, token
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
     def find(self, listing, name):
         """The id of the item called `name` in a listing (`get_models`, ...), or None."""
         pages = self.client("apigateway").get_paginator(listing)
@@ -258,7 +271,8 @@ def main(argv):
     try:
         steps = build(run)
     except (BotoCoreError, ClientError, Failure) as error:
-        print(f"oas2gw: step failed: {run.step}: {error}", file=sys.stderr)
+        message = run.redact(str(error))
+        print(f"oas2gw: step failed: {run.step}: {message}", file=sys.stderr)
         return 1
     print(f"oas2gw: {steps} steps done on REST API {rest_api_id}", file=sys.stderr)
     return 0

@@ -35,7 +35,7 @@ def plain_copy(tree: Any) -> Any:
             if is_intrinsic(node):
                 return _PLACEHOLDER
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and not _usable(tree, ref):
+            if isinstance(ref, str) and not (ref.startswith("#/") and _usable(tree, ref)):
                 return {}  # reported by the reader (E120, E121); the validator would stop here
             found = memo.get(id(node))
             if found is None:

@@ -233,6 +233,8 @@ class _Run:
     #: ids known so far: (kind, key) -> id
     ids: dict[tuple[str, str], str] = field(default_factory=dict)
     live: ApiModel = field(default_factory=ApiModel)
+    #: (path, http method) -> the deployed method
+    live_methods: dict[tuple[str, str], Method] = field(default_factory=dict)
     #: the model as `normalize` puts it, to compare with the equally normalised live API
     desired: ApiModel = field(default_factory=ApiModel)
     #: listing operation -> name -> id
@@ -288,6 +290,7 @@ class _Run:
             message = "; ".join(d.message for d in diags) or "the REST API could not be read"
             raise _Stop(AwsFailure("rejected", message))
         self.live = live
+        self.live_methods = {(r.path, m.http_method): m for r in live.resources for m in r.methods}
         self.report.diagnostics.extend(d for d in diags if not d.is_error)
 
     def _list(self, operation: str, **params: Any) -> list[dict[str, Any]]:
@@ -322,7 +325,7 @@ class _Run:
             return _method_change(
                 unit.label,
                 desired.get((path, verb)),
-                self._live_method(path, verb),
+                self.live_methods.get((path, verb)),
                 self.model.default_request_validator,
             )
         if first.action == "create_resource":
@@ -350,12 +353,6 @@ class _Run:
             fields = _differences(_dump(mine[0]) if mine else {}, _dump(theirs[0]))
             return Change(unit.label, unit.kind, "update" if fields else "unchanged", fields)
         return Change(unit.label, unit.kind, "run")
-
-    def _live_method(self, path: str, verb: str) -> Method | None:
-        for resource in self.live.resources:
-            if resource.path == path:
-                return next((m for m in resource.methods if m.http_method == verb), None)
-        return None
 
     def _definition_differs(self, kind: str, name: str) -> tuple[str, ...]:
         groups: dict[str, tuple[Any, Any]] = {

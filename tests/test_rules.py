@@ -786,6 +786,22 @@ BAD: list[Any] = [
         AUTH,
     ),
     (
+        "cognito_authorizer_without_identity_source_is_E331",
+        api(
+            authorizers=(
+                Authorizer(
+                    name="jwt",
+                    type="COGNITO_USER_POOLS",
+                    provider_arns=("arn:aws:cognito-idp:us-east-1:123456789012:userpool/x",),
+                    pointer=AUTH,
+                ),
+            )
+        ),
+        "E331",
+        E,
+        AUTH,
+    ),
+    (
         "authorizer_ttl_above_an_hour_is_E331",
         api(authorizers=(token_authorizer(authorizer_result_ttl_in_seconds=3601),)),
         "E331",
@@ -989,6 +1005,7 @@ def test_good_api_with_authorizers_validators_models_and_gateway_responses_is_qu
         name="pool",
         type="COGNITO_USER_POOLS",
         provider_arns=("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_x",),
+        identity_source="method.request.header.Authorization",
         pointer="/components/securitySchemes/pool/x-amazon-apigateway-authorizer",
     )
     request = token_authorizer(

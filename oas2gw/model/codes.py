@@ -244,7 +244,8 @@ E331 = register(
     "E331",
     "incomplete authorizer",
     "A TOKEN or REQUEST authorizer lacks its Lambda `authorizerUri`, a Cognito authorizer its "
-    "`providerARNs`, a TOKEN authorizer its `identitySource` header, an identity source is not "
+    "`providerARNs`, a TOKEN or Cognito authorizer its `identitySource` header, an identity "
+    "source is not "
     "a list of mapping expressions, or `authorizerResultTtlInSeconds` is outside 0..3600.",
     "Add or correct the field the message names.",
 )

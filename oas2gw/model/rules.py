@@ -418,17 +418,18 @@ class _Rules:
                 a.authorizer_uri, "authorizerUri", ptr + "/authorizerUri"
             ):
                 self.aws_uri(a.authorizer_uri, ptr + "/authorizerUri", lambda_only=True)
-            if a.type == "TOKEN" and a.identity_source is None:
-                self.out.error(
-                    C.E331,
-                    f"TOKEN authorizer {a.name!r} needs identitySource, e.g. "
-                    "method.request.header.Authorization",
-                    ptr,
-                )
         elif not a.provider_arns:
             self.out.error(
                 C.E331,
                 f"Cognito authorizer {a.name!r} needs providerARNs: the user pool ARNs",
+                ptr,
+            )
+        if a.type in ("TOKEN", "COGNITO_USER_POOLS") and a.identity_source is None:
+            self.out.error(
+                C.E331,
+                f"{a.type} authorizer {a.name!r} needs identitySource, the header with the "
+                "token: e.g. method.request.header.Authorization (or the security scheme's "
+                "`in: header` and `name`)",
                 ptr,
             )
         if isinstance(a.identity_source, str):

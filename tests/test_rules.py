@@ -1132,6 +1132,36 @@ def test_every_finding_says_its_fix_and_is_registered() -> None:
     assert used <= codes, f"rules never exercised: {sorted(used - codes)}"
 
 
+@pytest.mark.parametrize(
+    ("uri", "problem"),
+    [
+        ("https://example.com/a b", "' '"),
+        ("https://example.com/a|b", "'|'"),
+        ("https://example.com/%zz", "%XX"),
+        ("https:///pets", "with a host"),
+        ("https://:8080/pets", "with a host"),
+        ("example.com/pets", "with a host"),
+    ],
+)
+def test_http_uri_message_says_what_is_wrong(uri: str, problem: str) -> None:
+    (diag,) = found(api(integration(uri=uri)), "E303")
+    assert problem in diag.message
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://example.com",
+        "http://127.0.0.1:8080/v1/{proxy}?a=1#x",
+        "https://user@example.com:443/p",
+        "https://${stageVariables.host}:${stageVariables.port}/p",
+        "HTTPS://EXAMPLE.COM/P",
+    ],
+)
+def test_good_http_uri_forms_pass(uri: str) -> None:
+    assert found(api(integration(uri=uri)), "E303") == []
+
+
 def test_template_placeholder_left_in_uri_is_E324_naming_the_variable() -> None:
     model = api(integration(type="AWS_PROXY", uri="${lambda_uri}"))
     (diag,) = found(model, "E324")

@@ -165,12 +165,13 @@ STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.[A-Za-z0-9_]+\}")
 URI_PARAM = re.compile(r"\{([A-Za-z0-9._\-]+)\+?\}")
 #: RFC 3986 characters a URI may hold unencoded (reserved and unreserved)
 URL_SAFE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
-HTTP_URL = re.compile(r"https?://[^/?#@\s]*[^/?#@:\s][^/?#\s]*(?:[/?#]\S*)?", re.IGNORECASE)
+#: scheme and authority (host, optional user info and port) of an absolute http(s) URL
+HTTP_AUTHORITY = re.compile(r"https?://(?:[^/?#@\s]*@)?[^/?#@:\s]+(?::\d*)?(?=[/?#]|$)", re.I)
 
 
 def _placeholders_removed(uri: str) -> str:
     """The uri with stage variables and path parameters replaced by a plain token."""
-    return URI_PARAM.sub("p", STAGE_VARIABLE.sub("v", uri))
+    return URI_PARAM.sub("p", STAGE_VARIABLE.sub("0", uri))
 
 
 _PLACEHOLDER = re.compile(r"\$\{([^}!][^}]*)\}")
@@ -187,7 +188,7 @@ def unsubstituted(text: str) -> list[str]:
 def http_uri_problem(uri: str) -> str | None:
     """Why `uri` is not an absolute, encoded http(s) URL, or None when it is one."""
     plain = _placeholders_removed(uri)
-    if not HTTP_URL.fullmatch(plain):
+    if not HTTP_AUTHORITY.match(plain):
         return "is not an absolute http:// or https:// URL with a host"
     if not URL_SAFE.fullmatch(plain):
         bad = sorted({ch for ch in plain if not URL_SAFE.fullmatch(ch)} - {"%"})

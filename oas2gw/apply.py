@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 from oas2gw.aws import AwsFailure, Pacer, describe_failure, make_client
 from oas2gw.diagnostics import Diagnostic, has_errors
 from oas2gw.emit.boto3 import method_name
-from oas2gw.model.normalize import normalize, normalize_method
+from oas2gw.model.normalize import normalize
 from oas2gw.model.types import ApiModel, Method
 from oas2gw.plan import (
     Plan,
@@ -486,9 +486,13 @@ def _dump(value: Any) -> dict[str, Any]:
 
 
 def _method_view(method: Method, default_validator: str | None) -> dict[str, Any]:
-    """The method as API Gateway would hold it: the default validator made explicit."""
+    """An already normalised method as API Gateway would hold it: the default validator made
+    explicit, as the plan sends it."""
+    view = _dump(method)
     validator = method.request_validator or default_validator
-    return _dump(normalize_method(method.model_copy(update={"request_validator": validator})))
+    if validator is not None:
+        view["requestValidator"] = validator
+    return view
 
 
 def _method_change(

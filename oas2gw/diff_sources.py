@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,8 +91,12 @@ def read_side(
         model, diags = read_dump([spec], texts={spec: raw})
         return Side(spec, kind, model, _once([_named(d, spec) for d in diags]))
     from oas2gw.api import load
+    from oas2gw.read import ReadOptions
 
-    result = load(spec, text=raw, options=options, rules=False)
+    # what API Gateway would hold is compared, not OpenAPI conformance (`validate` checks that,
+    # and it is most of the cost of reading a large document)
+    quick = replace(options or ReadOptions(), validate_schema=False)
+    result = load(spec, text=raw, options=quick, rules=False)
     model = normalize(result.model) if result.model is not None else None
     return Side(spec, kind, model, result.diagnostics)
 
@@ -121,8 +125,6 @@ def _error(message: str, spec: str) -> Diagnostic:
 
 
 def _named(diag: Diagnostic, spec: str) -> Diagnostic:
-    from dataclasses import replace
-
     return diag if diag.file or diag.location else replace(diag, file=spec)
 
 

@@ -61,5 +61,9 @@ def load_all() -> None:
 
 
 if __name__ == "__main__":
-    load_all()
-    print(render_markdown(), end="")
+    # Run as a script this file is `__main__`, a second copy of the module: the stages register
+    # into `oas2gw.codes`, so render that one.
+    from oas2gw import codes as catalogue
+
+    catalogue.load_all()
+    print(catalogue.render_markdown(), end="")

@@ -213,4 +213,8 @@ def test_sample_imported_by_script_exports_back_to_its_model(
     exported, _ = read_live_api(apigw, rest_api_id)
     assert exported is not None
     expected = as_moto_keeps(model).model_copy(update={"name": exported.name, "version": "V1"})
+    # AWS makes the models Empty and Error with every API, so the script never creates them;
+    # moto makes neither, so a document's own Empty or Error is not there to read back
+    builtin = {name: s for name, s in expected.models.items() if name not in ("Empty", "Error")}
+    expected = expected.model_copy(update={"models": builtin})
     assert differences(exported, expected) == {}

@@ -259,6 +259,17 @@ def test_aws_model_urls_become_document_references() -> None:
     assert tree2["definitions"]["Pets"]["items"] == {"$ref": "#/definitions/Pet"}
 
 
+def test_a_swagger_models_references_are_rewritten_for_openapi_3_and_back() -> None:
+    model = ApiModel(models={"Pets": {"items": {"$ref": "#/definitions/Pet"}}, "Pet": {}})
+    tree3, _ = build_openapi(model, "3.0")
+    assert tree3["components"]["schemas"]["Pets"]["items"] == {"$ref": "#/components/schemas/Pet"}
+    back = ApiModel(models=tree3["components"]["schemas"])
+    assert build_openapi(back, "2.0")[0]["definitions"]["Pets"]["items"] == {
+        "$ref": "#/definitions/Pet"
+    }
+    assert normalize(model).models == normalize(back).models
+
+
 # -- property: model -> OpenAPI -> model is the identity --------------------------------------
 
 _text = st.text(

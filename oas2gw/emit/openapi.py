@@ -18,6 +18,7 @@ import orjson
 import yaml
 
 from oas2gw.diagnostics import Diagnostic, join_pointer, warning
+from oas2gw.model.normalize import rewrite_model_refs
 from oas2gw.model.types import (
     ApiModel,
     Authorizer,
@@ -39,7 +40,6 @@ OPENAPI_3_VERSION = "3.0.1"
 SIGV4_SCHEME = "sigv4"
 API_KEY_SCHEME = "api_key"
 #: the models API Gateway keeps its schema references in, however they were written
-_AWS_MODEL_REF = re.compile(r"^https://apigateway\.amazonaws\.com/restapis/[^/]+/models/(.+)$")
 _PARAM = re.compile(r"^method\.request\.(path|querystring|header)\.(.+)$")
 _PARAM_IN = {"path": "path", "querystring": "query", "header": "header"}
 _HEADER = "method.response.header."
@@ -81,20 +81,9 @@ def schema_ref(name: str, oas: OasVersion) -> str:
 
 
 def localize_refs(schema: Any, oas: OasVersion) -> Any:
-    """API Gateway's model URLs (`https://apigateway.amazonaws.com/restapis/ID/models/Pet`)
-    become document references."""
-    if isinstance(schema, dict):
-        out = {}
-        for key, value in schema.items():
-            if key == "$ref" and isinstance(value, str):
-                found = _AWS_MODEL_REF.match(value)
-                out[key] = schema_ref(found.group(1), oas) if found else value
-            else:
-                out[key] = localize_refs(value, oas)
-        return out
-    if isinstance(schema, list):
-        return [localize_refs(v, oas) for v in schema]
-    return schema
+    """References to models, however written (API Gateway's model URLs, the other OpenAPI
+    version's form), become this document's references."""
+    return rewrite_model_refs(schema, schema_ref("", oas))
 
 
 def _dump(obj: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:

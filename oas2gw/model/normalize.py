@@ -9,6 +9,7 @@ same must compare equal after `normalize`, whichever side they came from.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,39 @@ DEFAULT_MODELS: dict[str, dict[str, Any]] = {
         "properties": {"message": {"type": "string"}},
     },
 }
+
+#: the three ways a schema names an API Gateway model
+_MODEL_REF = re.compile(
+    r"^(?:https://apigateway\.amazonaws\.com/restapis/[^/]+/models/|#/definitions/"
+    r"|#/components/schemas/)([^/]+)$"
+)
+#: the form models refer to each other in after normalisation
+CANONICAL_REF = "#/components/schemas/"
+
+
+def model_ref_name(ref: str) -> str | None:
+    """`#/definitions/Pet`, `#/components/schemas/Pet` or API Gateway's model URL -> `Pet`."""
+    found = _MODEL_REF.match(ref)
+    if found is None:
+        return None
+    return found.group(1).replace("~1", "/").replace("~0", "~")
+
+
+def rewrite_model_refs(schema: Any, prefix: str) -> Any:
+    """`schema` with every reference to a model written `prefix` + its name."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            name = model_ref_name(value) if key == "$ref" and isinstance(value, str) else None
+            if name is not None:
+                out[key] = prefix + name.replace("~", "~0").replace("/", "~1")
+            else:
+                out[key] = rewrite_model_refs(value, prefix)
+        return out
+    if isinstance(schema, list):
+        return [rewrite_model_refs(v, prefix) for v in schema]
+    return schema
+
 
 _METHOD_ORDER = {name: i for i, name in enumerate(HTTP_METHODS)}
 
@@ -212,7 +246,12 @@ def normalize(
     return updated.model_copy(
         update={
             **api_level,
-            "models": model.models if keep_defaults else drop_default_models(updated),
+            "models": {
+                name: rewrite_model_refs(schema, CANONICAL_REF)
+                for name, schema in (
+                    model.models if keep_defaults else drop_default_models(updated)
+                ).items()
+            },
             "gateway_responses": gateway_responses,
             "request_validators": tuple(sorted(model.request_validators, key=lambda v: v.name)),
             "authorizers": tuple(
@@ -244,6 +283,7 @@ def comparable(model: ApiModel) -> dict[str, Any]:
 __all__ = [
     "API_DEFAULTS",
     "AUTHORIZER_DEFAULTS",
+    "CANONICAL_REF",
     "DEFAULT_MODELS",
     "ENDPOINT_DEFAULTS",
     "INTEGRATION_DEFAULTS",
@@ -252,8 +292,10 @@ __all__ = [
     "drop_endpoint_defaults",
     "drop_integration_defaults",
     "method_order",
+    "model_ref_name",
     "normalize",
     "normalize_integration",
     "normalize_method",
+    "rewrite_model_refs",
     "status_order",
 ]

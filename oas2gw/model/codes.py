@@ -194,7 +194,8 @@ E324 = register(
     "E324",
     "unresolved CloudFormation intrinsic",
     "A field that needs a literal still holds a CloudFormation intrinsic function "
-    "(`Fn::Sub`, `Ref`, `Fn::GetAtt`, `Fn::If`, ...) because its values were not given.",
+    "(`Fn::Sub`, `Ref`, `Fn::GetAtt`, `Fn::If`, ...), or a uri still holds a template "
+    "placeholder such as `${AWS::Region}` or `${lambda_uri}`, because its values were not given.",
     "Supply the values the message names with `--var NAME=VALUE` (and `--condition "
     "NAME=true|false` for `Fn::If`), or write the literal.",
 )
@@ -252,8 +253,8 @@ E331 = register(
 E332 = register(
     "E332",
     "Lambda invoked with a method other than POST",
-    "Lambda's Invoke API takes POST only; an integration (or authorizer) calling a Lambda "
-    "function with another `httpMethod` fails at run time.",
+    "Lambda's Invoke API takes POST only; an integration calling a Lambda function with "
+    "another `httpMethod` fails at run time.",
     "Set the integration's `httpMethod` to POST (the method's own verb can stay as it is).",
 )
 W333 = register(

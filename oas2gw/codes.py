@@ -52,6 +52,7 @@ def load_all() -> None:
         "oas2gw.model.codes",
         "oas2gw.export.codes",
         "oas2gw.diff_codes",
+        "oas2gw.plan",
     ):
         try:
             importlib.import_module(name)

@@ -256,3 +256,33 @@ def test_exporting_a_sample_into_itself_changes_nothing(sample: Path) -> None:
 def test_exporting_corpus_documents_into_themselves_changes_nothing() -> None:
     problems = [p for path in corpus_files() for p in unchanged_problems(path)]
     assert problems == []
+
+
+def test_parts_the_source_lacks_are_kept_from_the_document() -> None:
+    doc = DOC + (
+        "x-amazon-apigateway-request-validators:\n  all:\n    validateRequestBody: true\n"
+        "    validateRequestParameters: true\n"
+        "x-amazon-apigateway-request-validator: all\n"
+    )
+    model = model_of(doc)
+    bare = model.model_copy(
+        update={
+            "request_validators": (),
+            "default_request_validator": None,
+            "name": None,
+            "version": None,
+            "resources": tuple(
+                r.model_copy(
+                    update={
+                        "methods": tuple(
+                            m.model_copy(update={"request_validator": "va1234"}) for m in r.methods
+                        )
+                    }
+                )
+                for r in model.resources
+            ),
+        }
+    )
+    result = merge_into(doc, bare, unknown=frozenset({"validators", "rest_api"}))
+    assert (result.text, result.diagnostics) == (doc, [])
+    assert merge_into(doc, bare).text != doc  # known to be empty, they go

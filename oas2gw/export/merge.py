@@ -35,19 +35,20 @@ from oas2gw.export import codes as C
 from oas2gw.model.normalize import INTEGRATION_DEFAULTS, normalize
 from oas2gw.model.types import ApiModel, Method
 
-#: root extensions whose content API Gateway holds (others are the document's own)
-ROOT_OWNED = (
-    "binary-media-types",
-    "api-key-source",
-    "minimum-compression-size",
-    "endpoint-configuration",
-    "policy",
-    "documentation",
-    "disable-execute-api-endpoint",
-    "request-validators",
-    "request-validator",
-    "gateway-responses",
-)
+#: root extensions whose content API Gateway holds (others are the document's own), and the
+#: model field behind each
+ROOT_OWNED = {
+    "binary-media-types": "binary_media_types",
+    "api-key-source": "api_key_source",
+    "minimum-compression-size": "minimum_compression_size",
+    "endpoint-configuration": "endpoint_configuration",
+    "policy": "policy",
+    "documentation": "documentation",
+    "disable-execute-api-endpoint": "disable_execute_api_endpoint",
+    "request-validators": "request_validators",
+    "request-validator": "default_request_validator",
+    "gateway-responses": "gateway_responses",
+}
 #: integration keys compared without case (API Gateway's enums)
 _ENUM_KEYS = {"type", "httpMethod", "connectionType", "passthroughBehavior", "contentHandling"}
 #: integration keys whose stated default the API reports as absent: a document may keep them
@@ -234,24 +235,7 @@ class _Edits:
 
     def plan_root(self, plain: Mapping[str, Any]) -> None:
         doc, api = self.doc, self.api
-        pairs = {
-            "binary-media-types": (doc.binary_media_types, api.binary_media_types),
-            "api-key-source": (doc.api_key_source, api.api_key_source),
-            "minimum-compression-size": (
-                doc.minimum_compression_size,
-                api.minimum_compression_size,
-            ),
-            "endpoint-configuration": (doc.endpoint_configuration, api.endpoint_configuration),
-            "policy": (doc.policy, api.policy),
-            "documentation": (doc.documentation, api.documentation),
-            "disable-execute-api-endpoint": (
-                doc.disable_execute_api_endpoint,
-                api.disable_execute_api_endpoint,
-            ),
-            "request-validators": (doc.request_validators, api.request_validators),
-            "request-validator": (doc.default_request_validator, api.default_request_validator),
-            "gateway-responses": (doc.gateway_responses, api.gateway_responses),
-        }
+        pairs = {key: (getattr(doc, f), getattr(api, f)) for key, f in ROOT_OWNED.items()}
         for key, (old, new) in pairs.items():
             if old != new:
                 self.edits.append(_sync_key(X + key, self.exported.get(X + key)))

@@ -20,6 +20,7 @@ import enum
 import gc
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -536,6 +537,17 @@ def _change_lines(change: Change) -> list[str]:
     return [f"~ {head}: {a} -> {b}"]
 
 
+#: characters that would move the cursor, recolour or reorder a terminal or CI log line:
+#: C0 and C1 controls (tab aside), bidirectional overrides, line and paragraph separators
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could rewrite a terminal or a CI log written as
+    `\\uXXXX`: names and templates come from documents and APIs, not from us."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _paint(line: str) -> str:
     stripped = line.lstrip()
     color = _COLORS.get(stripped[:1])
@@ -567,7 +579,7 @@ def render_changes(
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     lines: list[str] = []
     for change in changes:
-        lines.extend(_change_lines(change))
+        lines.extend(printable(line) for line in _change_lines(change))
     paint: Callable[[str], str] = _paint if color else (lambda s: s)
     body = [paint(line) for line in lines]
     body.append(_summary_line(changes, compared))
@@ -648,6 +660,7 @@ __all__ = [
     "generated_diff",
     "ignored",
     "parse_path",
+    "printable",
     "render_changes",
     "summarize",
 ]

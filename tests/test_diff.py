@@ -363,3 +363,23 @@ def test_generated_diff_is_short(tmp_path: Path) -> None:
 def test_every_scope_renders_a_subject(kind: Scope) -> None:
     change = Change(ChangeKind.ADDED, kind, "GET /x" if kind is Scope.METHOD else "x")
     assert render_changes([change]).splitlines()[0].startswith("+ ")
+
+
+def test_hostile_names_and_templates_cannot_rewrite_the_terminal_or_the_log() -> None:
+    """A path, a header or a template may hold escape sequences, carriage returns, line breaks
+    (a CI runner reads `::command::` at a line start) or bidirectional overrides."""
+    hostile = "/x\x1b[2J\r\n::error::forged\u202e\x9b31m"
+    left = ApiModel(resources=(Resource(path=hostile, methods=(method("GET"),)),))
+    right = ApiModel(
+        resources=(
+            Resource(
+                path=hostile,
+                methods=(method("GET", requestTemplates={"application/json": hostile + "\nb"}),),
+            ),
+        )
+    )
+    text = render_changes(diff_models(left, right) + diff_models(left, ApiModel()))
+    for line in text.splitlines():
+        assert not any(ch in line for ch in "\x1b\r\u202e\x9b"), repr(line)
+        assert not line.startswith("::")
+    assert "\\u001b[2J\\u000d\\u000a::error::forged\\u202e\\u009b31m" in text

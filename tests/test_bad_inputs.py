@@ -304,3 +304,45 @@ def test_http_ref_is_refused_without_a_connection(
             code, _, err = run_main(args)
             assert code in (1, 2), (command, err)
     assert seen == [], "a $ref made a network connection"
+
+
+# --- outputs are replaced whole --------------------------------------------------------------
+
+_VALID = """\
+openapi: 3.0.3
+info: {title: valid, version: "1"}
+paths:
+  /pets:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 404}'}
+        responses: {default: {statusCode: "200"}}
+"""
+
+
+def test_outputs_are_renamed_into_place_not_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new inode at the output's path shows a temporary file renamed over it: a reader of
+    the old file (or a crash half-way) never sees half a file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "valid.yaml").write_text(_VALID)
+    shutil.copyfile(DUMP, tmp_path / "dump.json")
+    runs = {
+        "out.sh": ["import", "valid.yaml", "--to", "cli", "-o", "out.sh"],
+        "out.json": ["import", "valid.yaml", "--to", "plan", "-o", "out.json"],
+        "out.py": ["import", "valid.yaml", "--to", "boto3", "-o", "out.py"],
+        "out.yaml": ["export", "--from-dump", "dump.json", "-o", "out.yaml"],
+        "valid.yaml": ["export", "--from-dump", "dump.json", "--into", "valid.yaml"],
+    }
+    for output, args in runs.items():
+        if output != "valid.yaml":
+            (tmp_path / output).write_text(SENTINEL)
+        before = (tmp_path / output).stat().st_ino
+        code, _, err = run_main(args)
+        assert code == 0, (args, err)
+        assert (tmp_path / output).stat().st_ino != before, f"{output} was written in place"
+        assert (tmp_path / output).read_text() not in (SENTINEL, _VALID)
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -634,6 +634,8 @@ def _merge_json(original: str, plain: dict[str, Any], edits: _Edits) -> str:
     base = dump(plain)
     edits.apply(plain)
     edited = dump(plain)
+    if base == original:  # written the way json.dumps writes: nothing to restore
+        return edited
     text = _splice(original, base, edited)
     try:
         if json.loads(text) == json.loads(edited):
@@ -939,7 +941,10 @@ def _opcodes(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]
     ops: list[tuple[str, int, int, int, int]] = []
     if head:
         ops.append(("equal", 0, head, 0, head))
-    middle = difflib.SequenceMatcher(None, x[head : len(x) - tail], y[head : len(y) - tail], False)
+    # on long middles, lines found in more than 1% of places stop anchoring the match (linear
+    # time; the result is checked by reading it back, so a longer edit costs nothing but bytes)
+    big = len(x) - head - tail > 5000
+    middle = difflib.SequenceMatcher(None, x[head : len(x) - tail], y[head : len(y) - tail], big)
     for tag, i1, i2, j1, j2 in middle.get_opcodes():
         ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
     if tail:

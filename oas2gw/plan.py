@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from oas2gw.codes import register
@@ -267,10 +267,7 @@ class _Planner:
 
     def _rest_api_settings(self) -> None:
         m = self.model
-        ops: list[dict[str, Any]] = [
-            {"op": "add", "path": "/binaryMediaTypes/" + _pointer_token(t)}
-            for t in m.binary_media_types
-        ]
+        ops: list[dict[str, Any]] = []
         if m.api_key_source is not None:
             ops.append(_replace("/apiKeySource", m.api_key_source))
         if m.minimum_compression_size is not None:
@@ -284,6 +281,13 @@ class _Planner:
             ops.append(_replace("/policy", policy))
         if ops:
             self.steps.append(_call("UpdateRestApi", "REST API settings", {"patchOperations": ops}))
+        for media_type in m.binary_media_types:
+            # one call each: a type the API has already must not stop the others
+            add = {"op": "add", "path": "/binaryMediaTypes/" + _pointer_token(media_type)}
+            step = _call(
+                "UpdateRestApi", f"binary media type {media_type}", {"patchOperations": [add]}
+            )
+            self.steps.append(replace(step, tolerate=("ConflictException",)))
 
     def _resources(self, paths: Iterable[str]) -> None:
         """`create_resource` for every path and its parents, parent first, document order."""

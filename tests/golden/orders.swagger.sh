@@ -151,11 +151,12 @@ if [[ -z $AUTHORIZER_1 ]]; then
     --type COGNITO_USER_POOLS \
     --provider-arns '["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Example1"]' \
     --auth-type cognito_user_pools \
+    --identity-source method.request.header.Authorization \
     --query id --output text)
 else
   aws apigateway update-authorizer \
     --rest-api-id "$REST_API_ID" \
-    --patch-operations '[{"op":"replace","path":"/type","value":"COGNITO_USER_POOLS"},{"op":"replace","path":"/authType","value":"cognito_user_pools"}]' \
+    --patch-operations '[{"op":"replace","path":"/type","value":"COGNITO_USER_POOLS"},{"op":"replace","path":"/authType","value":"cognito_user_pools"},{"op":"replace","path":"/identitySource","value":"method.request.header.Authorization"}]' \
     --authorizer-id "$AUTHORIZER_1" >/dev/null
 fi
 

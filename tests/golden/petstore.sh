@@ -62,7 +62,13 @@ fi
 
 # --- REST API settings
 STEP='REST API settings update-rest-api'
-aws apigateway update-rest-api --rest-api-id "$REST_API_ID" --patch-operations '[{"op":"add","path":"/binaryMediaTypes/image~1png"},{"op":"replace","path":"/apiKeySource","value":"HEADER"},{"op":"replace","path":"/minimumCompressionSize","value":"1024"}]' >/dev/null
+aws apigateway update-rest-api --rest-api-id "$REST_API_ID" --patch-operations '[{"op":"replace","path":"/apiKeySource","value":"HEADER"},{"op":"replace","path":"/minimumCompressionSize","value":"1024"}]' >/dev/null
+
+# --- binary media type image/png
+STEP='binary media type image/png update-rest-api'
+if ! err=$(aws apigateway update-rest-api --rest-api-id "$REST_API_ID" --patch-operations '[{"op":"add","path":"/binaryMediaTypes/image~1png"}]' 2>&1 >/dev/null); then
+  already_done ConflictException "$err"
+fi
 
 # --- model Pet
 STEP='model Pet create-model'
@@ -475,4 +481,4 @@ aws apigateway put-integration \
     --tls-config '{"insecureSkipVerification":false}' >/dev/null
 
 STEP='done'
-printf 'oas2gw: %s steps done on REST API %s\n' 43 "$REST_API_ID" >&2
+printf 'oas2gw: %s steps done on REST API %s\n' 44 "$REST_API_ID" >&2

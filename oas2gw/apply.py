@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from oas2gw.aws import AwsFailure, Pacer, describe_failure, make_client
+from oas2gw.aws import AwsFailure, Pacer, describe_failure, make_client, printable
 from oas2gw.diagnostics import Diagnostic, has_errors
 from oas2gw.emit.boto3 import method_name
 from oas2gw.model.normalize import normalize
@@ -63,7 +63,7 @@ class Change:
 
     def render(self) -> str:
         detail = f" ({', '.join(self.fields)})" if self.fields else ""
-        return f"{self.action:9} {self.label}{detail}"
+        return printable(f"{self.action:9} {self.label}{detail}")
 
 
 @dataclass
@@ -119,7 +119,7 @@ class ApplyReport:
         lines = [c.render() for c in self.changes if c.action != "unchanged"]
         if self.failure is not None:
             lines.append(f"failed: {self.failure.message}")
-            lines.extend(f"not applied: {label}" for label in self.not_applied)
+            lines.extend(printable(f"not applied: {label}") for label in self.not_applied)
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 
@@ -288,7 +288,7 @@ class _Run:
         live, diags = read_live_api(_Paced(self), self.rest_api_id)
         if live is None:
             message = "; ".join(d.message for d in diags) or "the REST API could not be read"
-            raise _Stop(AwsFailure("rejected", message))
+            raise _Stop(AwsFailure("rejected", printable(message)))
         self.live = live
         self.live_methods = {(r.path, m.http_method): m for r in live.resources for m in r.methods}
         self.report.diagnostics.extend(d for d in diags if not d.is_error)
@@ -405,9 +405,8 @@ class _Run:
         try:
             return self.ids[(ref.kind, ref.key)]
         except KeyError:
-            raise _Stop(
-                AwsFailure("rejected", f"{self.step}: no id known for {ref.kind} {ref.key!r}")
-            ) from None
+            message = printable(f"{self.step}: no id known for {ref.kind} {ref.key!r}")
+            raise _Stop(AwsFailure("rejected", message)) from None
 
     def _identity(self) -> dict[str, str]:
         if ("account", "") not in self.ids:

@@ -170,6 +170,20 @@ def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
     return text
 
 
+def printable(text: str) -> str:
+    """`text` as one line that a terminal shows as it is: line breaks, escape sequences and
+    other invisible characters written as Python escapes (`\\n`, `\\x1b`)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+def _line(text: str) -> str:
+    return redact(printable(text))
+
+
 @dataclass(frozen=True)
 class AwsFailure:
     """An AWS call that could not be made, as one line for a person.
@@ -256,22 +270,22 @@ def describe_failure(
     if isinstance(exc, bex.ClientError):
         kind, text = _describe_client_error(exc, rest_api_id, region)
         code = _client_error_parts(exc)[0] or None
-        return AwsFailure(kind, redact(where + text), exc.operation_name, code)
+        return AwsFailure(kind, _line(where + text), exc.operation_name, code)
     if isinstance(exc, bex.NoRegionError):
         text = "no AWS region set; set AWS_REGION (or a region in the profile's config)"
-        return AwsFailure("region", where + text)
+        return AwsFailure("region", _line(where + text))
     if isinstance(exc, _CREDENTIAL_ERRORS):
         text = (
             f"no usable AWS credentials ({type(exc).__name__}: {exc}); set AWS_PROFILE, or run "
             "aws configure / aws sso login"
         )
-        return AwsFailure("credentials", redact(where + text))
+        return AwsFailure("credentials", _line(where + text))
     if isinstance(exc, _CONNECTION_ERRORS):
         text = (
             f"could not reach API Gateway ({exc}); check the network, AWS_REGION and "
             "AWS_ENDPOINT_URL, then run again"
         )
-        return AwsFailure("connection", redact(where + text))
+        return AwsFailure("connection", _line(where + text))
     if isinstance(exc, bex.BotoCoreError):
-        return AwsFailure("rejected", redact(where + f"AWS call failed: {exc}"))
+        return AwsFailure("rejected", _line(where + f"AWS call failed: {exc}"))
     return None

@@ -354,12 +354,13 @@ def test_aws_errors_become_one_line_without_credentials(
 ) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
-    message = f"request by {KEY_ID} signed with Signature=abc{SECRET} refused"
+    message = f"request by {KEY_ID} signed with Signature=abc{SECRET}\n\x1b[2J refused"
     report = apply(small_model(), stubbed(code, status, message), "abc123", pacer=UNPACED)
     assert report.failure is not None and report.failure.kind == kind
     assert says in report.failure.message
     text = report.render()
     assert SECRET not in text and KEY_ID not in text and "Signature=abc" not in text
+    assert "\x1b" not in text  # a terminal escape from the message is shown, not obeyed
     assert len(report.failure.message.splitlines()) == 1
     assert report.not_applied[-1] == "DELETE /a/b"
 

@@ -110,6 +110,12 @@ def test_script_is_black_clean_and_needs_no_oas2gw(tmp_path: Path) -> None:
         for name, model in models.items()
     }
     texts["baked.py"] = render_boto3(build_plan(rich_model()), rest_api_id="abc'\"123")
+    long_and_odd = ApiModel(
+        name="T" * 120 + "\x1b[31m\n'''\"\"\"",
+        resources=(Resource(path="/" + "p" * 90, methods=(Method(http_method="GET"),)),),
+    )
+    texts["odd.py"] = render_boto3(build_plan(long_and_odd))
+    assert "\x1b" not in texts["odd.py"]  # escaped in the literal, never written raw
     for name, text in texts.items():
         tree = ast.parse(text, filename=name)
         imported = {

@@ -304,7 +304,9 @@ class _Script:
             usage = "python3 import.py"
             source = string_literal(rest_api_id)
         out = [_HEADER.replace("USAGE", usage, 1)]
-        out.append(f"TITLE = {string_literal(self.plan.title or 'REST API')}\n")
+        out.append(
+            f"TITLE = {string_literal(self.plan.title or 'REST API')}  # the document's title\n"
+        )
         out.append(f"METHODS = {self.plan.method_count}\n\n\n")
         self._build()
         out.append("\n".join(self.lines) + "\n")
@@ -336,7 +338,9 @@ class _Script:
     # --- steps ----------------------------------------------------------------------------
 
     def _at(self, step: Step, indent: str = _INDENT) -> None:
-        label = f"{step.label} {method_name(step.operation)}"
+        # a label names document things and is printed on failure: invisible characters are
+        # written as escapes, so no escape sequence reaches the user's terminal
+        label = _printable(f"{step.label} {method_name(step.operation)}")
         self.lines.extend(layout(Call("run.at", ((None, label),)), indent))
 
     def _step(self, step: Step) -> None:
@@ -416,6 +420,12 @@ class _Script:
             return Code(self.variables[(ref.kind, ref.key)])
         except KeyError:
             raise ValueError(f"the plan refers to {ref} before any step makes it") from None
+
+
+def _printable(text: str) -> str:
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 def _uses_identity(step: Step) -> bool:

@@ -3,8 +3,8 @@
 Both sides go through `oas2gw.model.normalize`, so what API Gateway fills in on read-back
 (timeout 29000, INTERNET, WHEN_NO_MATCH, ...) and the order it returns things in never show up as
 differences. Methods are matched by (path, HTTP method) and everything else by its name through
-dicts, and equal methods are skipped with one comparison of their dumps, so a diff of 10,000
-operations costs about as much as dumping them.
+dicts, and each pair of methods is dumped and compared in turn, so a diff of 10,000 operations
+costs about as much as dumping them once and never holds two whole dumps.
 
 A change names its subject (`GET /pets`, `API`, `authorizer Cognito`), the field inside it
 (`integration.timeoutInMillis`, `responses[200].responseModels[application/json]`) and the old
@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from pydantic import BaseModel
+
 from oas2gw.diagnostics import Diagnostic, Location, Severity
 from oas2gw.diff_codes import E501, E502
 from oas2gw.model.normalize import (
@@ -35,7 +37,7 @@ from oas2gw.model.normalize import (
     method_order,
     normalize,
 )
-from oas2gw.model.types import ApiModel, Authorizer, Integration, extension_name
+from oas2gw.model.types import ApiModel, Authorizer, Integration, Method, extension_name
 
 #: `old`/`new` of a field that one side does not have
 ABSENT: Any = None
@@ -333,20 +335,19 @@ def _method_view(dump: Mapping[str, Any]) -> dict[str, Any]:
 MethodKey = tuple[str, str]
 
 
-def _methods(
-    dump: Mapping[str, Any],
-) -> tuple[dict[MethodKey, dict[str, Any]], dict[str, None]]:
-    methods: dict[MethodKey, dict[str, Any]] = {}
+def _methods(model: ApiModel) -> tuple[dict[MethodKey, Method], dict[str, None]]:
+    methods: dict[MethodKey, Method] = {}
     paths: dict[str, None] = {}
-    for resource in dump.get("resources", ()):
-        path = resource["path"]
-        paths[path] = None
-        for method in resource.get("methods", ()):
-            methods[(path, method["httpMethod"])] = method
+    for resource in model.resources:
+        paths[resource.path] = None
+        for method in resource.methods:
+            methods[(resource.path, method.http_method)] = method
     return methods, paths
 
 
-def _diff_methods(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[Change]:
+def _diff_methods(left: ApiModel, right: ApiModel) -> list[Change]:
+    """Methods matched by (path, verb) through dicts. Each pair is dumped only while it is
+    compared: the time of one dump of the whole model, without holding two of them."""
     old, old_paths = _methods(left)
     new, new_paths = _methods(right)
     out: list[Change] = []
@@ -364,10 +365,12 @@ def _diff_methods(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[Cha
             out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
         elif key not in old:
             out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
-        elif old[key] != new[key]:
-            walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
-            walker.walk(_method_view(old[key]), _method_view(new[key]))
-            out.extend(walker.out)
+        else:
+            a, b = _dump(old[key]), _dump(new[key])
+            if a != b:
+                walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
+                walker.walk(_method_view(a), _method_view(b))
+                out.extend(walker.out)
     return out
 
 
@@ -413,9 +416,9 @@ def _diff_api(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[Change]
     return out
 
 
-def _dump(model: ApiModel) -> dict[str, Any]:
-    """The whole model as JSON data in one call: far cheaper than a dump per method."""
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+def _dump(obj: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A model as the JSON data its spellings give, without what it does not hold."""
+    return obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
 
 
 # -- the entry point -------------------------------------------------------------------------------
@@ -432,8 +435,9 @@ def diff_models(
     with gc_paused():
         if not normalized:
             left, right = normalize(left), normalize(right)
-        a, b = _dump(left), _dump(right)
-        changes = _diff_api(a, b) + _diff_methods(a, b)
+        no_resources = frozenset({"resources"})
+        changes = _diff_api(_dump(left, no_resources), _dump(right, no_resources))
+        changes += _diff_methods(left, right)
     return [c for c in changes if not ignored(c, patterns)]
 
 

@@ -64,7 +64,9 @@ def build_openapi(
 def render_text(tree: Any, fmt: TextFormat = "yaml") -> str:
     """YAML (block style, ambiguous strings quoted) or two-space JSON, ending in a newline."""
     if fmt == "json":
-        return orjson.dumps(tree, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        # a schema read from YAML may have integer keys (`200:`); JSON spells them as strings
+        option = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        return orjson.dumps(tree, option=option).decode("utf-8") + "\n"
     return render_yaml(tree)
 
 

@@ -113,7 +113,11 @@ def _read_live(spec: str, client: Any, client_factory: ClientFactory | None) -> 
         try:
             client = (client_factory or make_client)()
         except Exception as exc:  # botocore raises several unrelated types for a bad environment
-            message = f"cannot make an AWS client: {_first_line(exc)}"
+            from oas2gw.aws import describe_failure, redact
+
+            failure = describe_failure(exc, rest_api_id=rest_api_id)
+            reason = failure.message if failure is not None else redact(_first_line(exc))
+            message = f"cannot make an AWS client: {reason}"
             diag = Diagnostic(export_codes.E401, Severity.ERROR, message, file=spec)
             return Side(spec, SideKind.LIVE, None, [diag])
     model, diags = read_live_api(client, rest_api_id)

@@ -15,7 +15,8 @@ from oas2gw.cli import app
 PETSTORE = SAMPLES / "petstore.yaml"
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Any:
+def run(*args: str, env: dict[str, str | None] | None = None) -> Any:
+    """`oas2gw diff ARGS`; in `env`, None unsets a variable."""
     return CliRunner().invoke(app, ["diff", *args], env=env)
 
 
@@ -142,12 +143,13 @@ def test_saved_get_resources_output_is_a_side(tmp_path: Path) -> None:
 
 
 def test_live_side_without_credentials_is_exit_2_in_one_line(moto_server: str) -> None:
-    env = {
+    env: dict[str, str | None] = {
         **DUMMY_ENV,
         "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "",
-        "AWS_SECRET_ACCESS_KEY": "",
-        "AWS_SESSION_TOKEN": "",
+        "AWS_ACCESS_KEY_ID": None,
+        "AWS_SECRET_ACCESS_KEY": None,
+        "AWS_SESSION_TOKEN": None,
+        "AWS_PROFILE": None,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
     result = run(str(PETSTORE), "apigateway:abcdef1234", env=env)
@@ -157,9 +159,24 @@ def test_live_side_without_credentials_is_exit_2_in_one_line(moto_server: str) -
 
 
 def test_unknown_live_api_is_exit_2_in_one_line(moto_server: str) -> None:
-    env = {**DUMMY_ENV, "AWS_ENDPOINT_URL": moto_server}
+    env: dict[str, str | None] = {**DUMMY_ENV, "AWS_ENDPOINT_URL": moto_server}
     result = run(str(PETSTORE), "apigateway:abcdef1234", env=env)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("apigateway:abcdef1234: error E401 cannot read REST API")
+    assert "testing" not in line
+
+
+def test_live_side_without_a_region_is_exit_2_in_one_line(tmp_path: Path) -> None:
+    env: dict[str, str | None] = {
+        **DUMMY_ENV,
+        "AWS_DEFAULT_REGION": None,
+        "AWS_REGION": None,
+        "AWS_PROFILE": None,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    result = run(str(PETSTORE), "apigateway:abcdef1234", env=env)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "E401" in line and "region" in line
     assert "testing" not in line

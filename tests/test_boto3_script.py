@@ -277,6 +277,35 @@ def test_cli_and_boto3_scripts_make_the_same_calls(
     assert "DeleteMethod" in again_python.operations()
 
 
+def test_apply_makes_the_same_changes_as_the_script(
+    tmp_path: Path, aws_env: dict[str, str], runner: Path, apigw: Any
+) -> None:
+    """On empty APIs, `apply` and the boto3 script (so the shell script too) change the same
+    things with the same parameters: one plan, three executors, no drift."""
+    from oas2gw.apply import apply
+    from oas2gw.aws import Pacer
+
+    model, options = rich_model(), PlanOptions(deploy_stage="dev")
+    script_api = apigw.create_rest_api(name="by-script")["id"]
+    apply_api = apigw.create_rest_api(name="by-apply")["id"]
+    by_script = run_boto3(build_plan(model, options), tmp_path, aws_env, runner, script_api)
+    assert_ok(by_script)
+    calls: list[dict[str, Any]] = []
+    apigw.meta.events.register(
+        "provide-client-params.apigateway.*",
+        lambda params, model, **_: calls.append(
+            {"service": "apigateway", "operation": model.name, "params": dict(params)}
+        ),
+    )
+    report = apply(model, apigw, apply_api, options=options, pacer=Pacer.unpaced())
+    assert report.ok, report.render()
+
+    def changes(made: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [c for c in made if not c["operation"].startswith("Get")]
+
+    assert symbolic(changes(calls), apply_api) == symbolic(changes(by_script.calls), script_api)
+
+
 def test_missing_rest_api_id_is_usage_exit_2(
     tmp_path: Path, aws_env: dict[str, str], runner: Path
 ) -> None:

@@ -218,3 +218,20 @@ def test_sample_imported_by_script_exports_back_to_its_model(
     builtin = {name: s for name, s in expected.models.items() if name not in ("Empty", "Error")}
     expected = expected.model_copy(update={"models": builtin})
     assert differences(exported, expected) == {}
+
+
+def test_the_cli_exports_a_live_api_from_the_environment(
+    scripted: tuple[Any, str], aws_env: dict[str, str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from oas2gw.cli import app
+
+    apigw, rest_api_id = scripted
+    result = CliRunner().invoke(app, ["export", "--rest-api-id", rest_api_id])
+    assert result.exit_code == 0, result.output
+    model, _ = read_live_api(apigw, rest_api_id)
+    assert model is not None
+    assert result.stdout == emit_openapi(model)[0]
+    missing = CliRunner().invoke(app, ["export", "--rest-api-id", "nosuchapi1"])
+    assert missing.exit_code == 2 and "E401" in missing.output

@@ -106,7 +106,7 @@ class TemplateReader:
             self._error(
                 codes.E130,
                 "the template has no API resource with an inline OpenAPI body "
-                "(DefinitionBody/Body)",
+                "(DefinitionBody/Body)" + _definition_files(resources),
                 ("Resources",) if resources else (),
             )
             return None
@@ -171,6 +171,18 @@ class TemplateReader:
         self.diagnostics.append(
             Diagnostic(code, Severity.ERROR, message, "", location, file=self.file)
         )
+
+
+def _definition_files(resources: Any) -> str:
+    """The files named by `DefinitionUri`/`BodyS3Location`, for the user to read instead."""
+    named = []
+    for resource in resources.values() if isinstance(resources, dict) else ():
+        props = resource.get("Properties") if isinstance(resource, dict) else None
+        if isinstance(props, dict):
+            for key in ("DefinitionUri", "BodyS3Location"):
+                if isinstance(props.get(key), str):
+                    named.append(props[key])
+    return f"; read the OpenAPI file itself: {', '.join(named)}" if named else ""
 
 
 def template_values(

@@ -7,10 +7,10 @@ by the reader that fits it. boto3 is imported only when a side is a live API.
 from __future__ import annotations
 
 import enum
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oas2gw.diagnostics import Diagnostic, Severity
@@ -76,27 +76,33 @@ def read_side(
     """Read one side, normalised as export normalises. A live side uses `client`, or one made
     by `client_factory` (default: from the usual AWS environment)."""
     from oas2gw.model.normalize import normalize
+    from oas2gw.read import ReadOptions
 
     if spec.startswith(LIVE_PREFIX):
         return _read_live(spec, client, client_factory)
+    options = options or ReadOptions()
     try:
-        raw = Path(spec).read_bytes()
+        with open(spec, "rb") as handle:
+            head, size = handle.read(256), os.fstat(handle.fileno()).st_size
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return Side(spec, SideKind.DOCUMENT, None, [_error(f"cannot read: {reason}", spec)])
-    kind = side_kind(spec, raw[:256])
+    kind = side_kind(spec, head)
     if kind is SideKind.DUMP:
         from oas2gw.export.dump import read_dump
+        from oas2gw.read.codes import E105
 
-        model, diags = read_dump([spec], texts={spec: raw})
+        if size > options.max_bytes:
+            message = f"{size} bytes is over the {options.max_bytes}-byte limit"
+            return Side(spec, kind, None, [Diagnostic(E105, Severity.ERROR, message, file=spec)])
+        model, diags = read_dump([spec])
         return Side(spec, kind, model, _once([_named(d, spec) for d in diags]))
     from oas2gw.api import load
-    from oas2gw.read import ReadOptions
 
     # what API Gateway would hold is compared, not OpenAPI conformance (`validate` checks that,
-    # and it is most of the cost of reading a large document)
-    quick = replace(options or ReadOptions(), validate_schema=False)
-    result = load(spec, text=raw, options=quick, rules=False)
+    # and it is most of the cost of reading a large document); the reader applies the limits
+    quick = replace(options, validate_schema=False)
+    result = load(spec, options=quick, rules=False)
     model = normalize(result.model) if result.model is not None else None
     return Side(spec, kind, model, result.diagnostics)
 

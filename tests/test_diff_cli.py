@@ -180,3 +180,14 @@ def test_live_side_without_a_region_is_exit_2_in_one_line(tmp_path: Path) -> Non
     (line,) = result.stderr.splitlines()
     assert "E401" in line and "region" in line
     assert "testing" not in line
+
+
+def test_sides_over_the_size_limit_are_E105_and_exit_2(tmp_path: Path) -> None:
+    dump = tmp_path / "saved.json"
+    dump.write_text('{"items": [' + ",".join(['{"path": "/"}'] * 200) + "]}\n")
+    result = run(str(PETSTORE), str(dump), "--max-bytes", "1000")
+    assert result.exit_code == 2
+    assert f"{dump}: error E105" in result.stderr
+    result = run(str(dump), str(PETSTORE), "--max-bytes", "100")  # the document too
+    assert result.exit_code == 2
+    assert f"{PETSTORE}:1:1: error E105" in result.stderr

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oas2gw.diagnostics import Location
 from oas2gw.diff import (
@@ -21,6 +23,7 @@ from oas2gw.diff import (
     render_changes,
     summarize,
 )
+from oas2gw.model.normalize import normalize
 from oas2gw.model.types import (
     ApiModel,
     Authorizer,
@@ -383,3 +386,44 @@ def test_hostile_names_and_templates_cannot_rewrite_the_terminal_or_the_log() ->
         assert not any(ch in line for ch in "\x1b\r\u202e\x9b"), repr(line)
         assert not line.startswith("::")
     assert "\\u001b[2J\\u000d\\u000a::error::forged\\u202e\\u009b31m" in text
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> ApiModel:
+    """The sample API with a few of its methods' integrations changed at random."""
+    model = api()
+    for path, verb in draw(
+        st.lists(st.sampled_from([("/pets", "GET"), ("/pets", "POST"), ("/pets/{id}", "GET")]))
+    ):
+        fields: dict[str, Any] = {}
+        if draw(st.booleans()):
+            fields["timeoutInMillis"] = draw(st.sampled_from([None, 50, 29000, 5000]))
+        if draw(st.booleans()):
+            fields["uri"] = "https://" + draw(text)
+        if draw(st.booleans()):
+            fields["requestTemplates"] = draw(st.dictionaries(text, text, max_size=2))
+        if draw(st.booleans()):
+            fields["passthroughBehavior"] = draw(st.sampled_from(["NEVER", "when_no_match"]))
+        model = with_method(model, path, method(verb, **fields))
+    return model
+
+
+@settings(max_examples=60, deadline=None)
+@given(mutated(), mutated())
+def test_no_changes_exactly_when_the_normalised_models_are_equal(a: ApiModel, b: ApiModel) -> None:
+    changes = diff_models(a, b)
+    same = normalize(a).model_dump(by_alias=True) == normalize(b).model_dump(by_alias=True)
+    assert (changes == []) == same
+    assert diff_models(b, b) == []
+    # every change is named by a field path that, ignored, takes it away
+    assert diff_models(a, b, ignore=[c.field_path for c in changes if c.field]) == []
+    # the reverse diff swaps old and new
+    back = {(c.name, c.field, json.dumps(c.new), json.dumps(c.old)) for c in diff_models(b, a)}
+    assert {(c.name, c.field, json.dumps(c.old), json.dumps(c.new)) for c in changes} == back
+    doc = json.loads(render_changes(changes, "json"))
+    assert doc["same"] is (changes == []) and len(doc["changes"]) == len(changes)

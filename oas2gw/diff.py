@@ -149,8 +149,7 @@ def parse_path(text: str) -> Segments:
     i, n = 0, len(text)
     while i < n:
         if text[i] == "[":
-            end = text.find("]", i)
-            end = n - 1 if end < 0 else end
+            end = _closing_bracket(text, i)
             segments.append(text[i : end + 1])
             i = end + 1
         elif text[i] == ".":
@@ -162,6 +161,15 @@ def parse_path(text: str) -> Segments:
             segments.append(text[i:j])
             i = j
     return tuple(segments)
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The `]` that ends the key opened at `start`: one followed by `.`, `[` or the end, so
+    that keys holding brackets (`[a]b]`) read back whole."""
+    end = text.find("]", start)
+    while end >= 0 and end + 1 < len(text) and text[end + 1] not in ".[":
+        end = text.find("]", end + 1)
+    return len(text) - 1 if end < 0 else end
 
 
 def _key(name: object) -> str:

@@ -272,6 +272,8 @@ def test_paths_round_trip_through_parse() -> None:
     path = ("integration", "responses", "[200]", "responseTemplates", "[application/json]")
     assert format_path(path) == "integration.responses[200].responseTemplates[application/json]"
     assert parse_path(format_path(path)) == path
+    odd = ("responseTemplates", "[a]b.c]", "[x[y]")
+    assert parse_path(format_path(odd)) == odd
 
 
 def test_json_format_carries_old_and_new_values() -> None:

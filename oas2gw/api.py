@@ -61,6 +61,18 @@ def load(
     Diagnostics come from reading, OpenAPI structure, the model builder and API Gateway's rules,
     each located at file:line:column. `model` is None only when nothing could be read.
     """
+    from oas2gw.collector import paused
+
+    with paused():
+        return _load(source, text, options, rules)
+
+
+def _load(
+    source: str | os.PathLike[str],
+    text: str | bytes | None,
+    options: ReadOptions | None,
+    rules: bool,
+) -> LoadResult:
     from oas2gw.model.build import build_model
     from oas2gw.model.build_codes import E260
     from oas2gw.read import load_document
@@ -152,6 +164,20 @@ def render_import(
 ) -> RenderedImport:
     """The model as a bash script of `aws apigateway` calls (`cli`), a JSON plan (`plan`) or a
     standalone boto3 script (`boto3`), all rendered from one `Plan`."""
+    from oas2gw.collector import paused
+
+    with paused():
+        return _render_import(model, to, options, rest_api_id, cli_input_json, file_prefix)
+
+
+def _render_import(
+    model: ApiModel,
+    to: str,
+    options: _PlanOptions | None,
+    rest_api_id: str | None,
+    cli_input_json: bool,
+    file_prefix: str,
+) -> RenderedImport:
     from oas2gw.plan import PlanError, build_plan
 
     try:

@@ -10,6 +10,7 @@ report those where a literal is needed.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -224,8 +225,9 @@ class ApiModel(Frozen):
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@functools.cache
 def api_name(model: type[BaseModel], field: str) -> str:
-    """The botocore parameter name of a model field."""
+    """The botocore parameter name of a model field (cached: the plan asks per object)."""
     info: FieldInfo = model.model_fields[field]
     extra = info.json_schema_extra
     if isinstance(extra, dict) and "api" in extra:
@@ -233,12 +235,14 @@ def api_name(model: type[BaseModel], field: str) -> str:
     return info.alias or field
 
 
+@functools.cache
 def extension_name(model: type[BaseModel], field: str) -> str:
     """The key of a model field in the OpenAPI extension."""
     info = model.model_fields[field]
     return info.alias or field
 
 
+@functools.cache
 def cli_option(api_parameter: str) -> str:
     """`integrationHttpMethod` -> `--integration-http-method`, as the aws CLI spells it."""
     special = {"providerARNs": "--provider-arns"}

@@ -47,19 +47,23 @@ _YAML_NON_STRING = re.compile(
 )
 
 
+def _mock(body: str) -> dict[str, Any]:
+    return {
+        "type": "mock",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "passthroughBehavior": "when_no_match",
+        "responses": {
+            "default": {
+                "statusCode": "200",
+                "responseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"},
+                "responseTemplates": {"application/json": body},
+            }
+        },
+    }
+
+
 #: The integration that half of the MOCK methods share through a `$ref`, as real documents do.
-SHARED_MOCK: dict[str, Any] = {
-    "type": "mock",
-    "requestTemplates": {"application/json": '{"statusCode": 200}'},
-    "passthroughBehavior": "when_no_match",
-    "responses": {
-        "default": {
-            "statusCode": "200",
-            "responseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"},
-            "responseTemplates": {"application/json": '{"mock": true}'},
-        }
-    },
-}
+SHARED_MOCK: dict[str, Any] = _mock('{"mock": true}')
 
 
 @dataclass(frozen=True)
@@ -231,24 +235,7 @@ def _integration(
             integration["cacheNamespace"] = f"proxy{op:05d}"
             integration["cacheKeyParameters"] = [f"method.request.path.{p}" for p in params]
         return integration
-    return {  # MOCK
-        "type": "mock",
-        "requestTemplates": {"application/json": '{"statusCode": 200}'},
-        "passthroughBehavior": "when_no_match",
-        "responses": {
-            "default": {
-                "statusCode": "200",
-                "responseParameters": {
-                    "method.response.header.Access-Control-Allow-Origin": "'*'",
-                },
-                "responseTemplates": {
-                    "application/json": (
-                        f'{{"mock": true, "operation": {op}, "note": "it\'s a \\"mock\\""}}'
-                    )
-                },
-            }
-        },
-    }
+    return _mock(f'{{"mock": true, "operation": {op}, "note": "it\'s a \\"mock\\""}}')
 
 
 def _method_responses(kind: str) -> dict[str, dict[str, Any]]:

@@ -243,10 +243,12 @@ class _Builder:
             known = {f.alias or n for n, f in Authorizer.model_fields.items()}
             extra = {k: v for k, v in body.items() if k not in known}
             data = {k: v for k, v in body.items() if k in known}
-            data.update(name=name, authType=scheme.get(X + "authtype"))
+            data.update(
+                name=name, authType=scheme.get(X + "authtype"), pointer=where, extensions=extra
+            )
             a = self.construct(Authorizer, data, where)
             if a is not None:
-                out.append(a.model_copy(update={"pointer": where, "extensions": extra}))
+                out.append(a)
         return out
 
     # -- paths -------------------------------------------------------------------------------
@@ -322,8 +324,9 @@ class _Builder:
             data["integration"] = self.read_integration(
                 op[INTEGRATION], join_pointer(ptr, INTEGRATION)
             )
-        method = self.construct(Method, data, ptr)
-        return method.model_copy(update={"pointer": ptr}) if method is not None else None
+        data["pointer"] = ptr
+        method: Method | None = self.construct(Method, data, ptr)
+        return method
 
     def read_parameters(
         self, shared: list[Any], path_ptr: str, op: Mapping[str, Any], ptr: str
@@ -467,10 +470,15 @@ class _Builder:
                     model = self.schema_model(media.get("schema"), mptr + "/schema", op, "response")
                     if model:
                         models[str(ct)] = model
-            data = {"statusCode": code, "responseParameters": params, "responseModels": models}
+            data = {
+                "statusCode": code,
+                "responseParameters": params,
+                "responseModels": models,
+                "pointer": where,
+            }
             mr = self.construct(MethodResponse, data, where)
             if mr is not None:
-                out.append(mr.model_copy(update={"pointer": where}))
+                out.append(mr)
         return out
 
     def produces(self, op: Mapping[str, Any]) -> list[str]:
@@ -517,14 +525,16 @@ class _Builder:
                 self.diags.error(C.E253, "an integration response needs a statusCode", where)
                 continue
             rdata["selectionPattern"] = None if str(pattern) == "default" else str(pattern)
+            rdata["pointer"] = where
+            rdata["extensions"] = rext
             ir = self.construct(IntegrationResponse, rdata, where)
             if ir is not None:
-                responses.append(ir.model_copy(update={"pointer": where, "extensions": rext}))
+                responses.append(ir)
         data["responses"] = responses
+        data["pointer"] = ptr
+        data["extensions"] = extensions
         integ: Integration | None = self.construct(Integration, data, ptr)
-        if integ is None:
-            return None
-        return integ.model_copy(update={"pointer": ptr, "extensions": extensions})
+        return integ
 
 
 def _alias_of(cls: type[BaseModel], field: str) -> str:

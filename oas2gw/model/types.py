@@ -225,9 +225,13 @@ class ApiModel(Frozen):
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
-@functools.cache
 def api_name(model: type[BaseModel], field: str) -> str:
     """The botocore parameter name of a model field (cached: the plan asks per object)."""
+    return _api_name(model, field)
+
+
+@functools.cache
+def _api_name(model: Any, field: str) -> str:
     info: FieldInfo = model.model_fields[field]
     extra = info.json_schema_extra
     if isinstance(extra, dict) and "api" in extra:
@@ -235,10 +239,14 @@ def api_name(model: type[BaseModel], field: str) -> str:
     return info.alias or field
 
 
-@functools.cache
 def extension_name(model: type[BaseModel], field: str) -> str:
     """The key of a model field in the OpenAPI extension."""
-    info = model.model_fields[field]
+    return _extension_name(model, field)
+
+
+@functools.cache
+def _extension_name(model: Any, field: str) -> str:
+    info: FieldInfo = model.model_fields[field]
     return info.alias or field
 
 

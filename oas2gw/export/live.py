@@ -51,7 +51,16 @@ def read_live_parts(
         rest_api = dict(client.get_rest_api(restApiId=rest_api_id))
         resources = list(_pages(client.get_resources, rest_api_id, embed=["methods"]))
     except (ClientError, BotoCoreError) as exc:
-        diag = error(C.E401, f"cannot read REST API {rest_api_id!r}: {_brief(exc)}")
+        from oas2gw.aws import describe_failure
+
+        failure = describe_failure(exc, rest_api_id=rest_api_id, region=_region(client))
+        reason = _brief(exc)
+        if failure is not None:
+            code = (
+                f" ({failure.code})" if failure.code and failure.code not in failure.message else ""
+            )
+            reason = failure.message + code
+        diag = error(C.E401, f"cannot read REST API {rest_api_id!r}: {reason}")
         return None, [replace(diag, file=f"apigateway:{rest_api_id}")], frozenset(PARTS)
     rest_api.pop("ResponseMetadata", None)
     parts = AwsParts(rest_api=rest_api, resources=resources)
@@ -87,6 +96,11 @@ def _pages(call: Any, rest_api_id: str, **kwargs: Any) -> Iterator[dict[str, Any
         if not position or position in seen:  # a server that repeats a position would loop
             return
         seen.add(position)
+
+
+def _region(client: Any) -> str | None:
+    region = getattr(getattr(client, "meta", None), "region_name", None)
+    return region if isinstance(region, str) else None
 
 
 def _brief(exc: Exception) -> str:

@@ -401,7 +401,10 @@ def export(
     if target is None:
         sys.stdout.write(result.text)
     elif target != into or result.changed:
-        write_atomic(target, result.text)
+        try:
+            write_atomic(target, result.text)
+        except OSError as exc:
+            fail(f"{target}: cannot write: {exc.strerror or exc}")
     raise typer.Exit(int(ExitCode.OK))
 
 

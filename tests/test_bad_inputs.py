@@ -346,3 +346,20 @@ def test_outputs_are_renamed_into_place_not_rewritten(
         assert (tmp_path / output).stat().st_ino != before, f"{output} was written in place"
         assert (tmp_path / output).read_text() not in (SENTINEL, _VALID)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "valid.yaml").write_text(_VALID)
+    shutil.copyfile(DUMP, tmp_path / "dump.json")
+    for args in (
+        ["import", "valid.yaml", "-o", "missing/out.sh"],
+        ["export", "--from-dump", "dump.json", "-o", "missing/out.yaml"],
+    ):
+        code, _, err = run_main(args)
+        assert code == 2, (args, err)
+        assert err.strip().splitlines() == [
+            f"oas2gw: {args[-1]}: cannot write: No such file or directory"
+        ]

@@ -334,7 +334,19 @@ def _get(tree: Mapping[str, Any], path: Sequence[str]) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=str)) if value is not None else None
+    if value is None:
+        return None
+    return json.loads(json.dumps(_text_keys(value), sort_keys=True, default=str))
+
+
+def _text_keys(value: Any) -> Any:
+    """Keys as JSON spells them: YAML may mix `200:` and `"x":` in one mapping, which sorting
+    cannot compare."""
+    if isinstance(value, Mapping):
+        return {str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
 
 
 def _at_path(path: Sequence[str], edit: Edit) -> Edit:

@@ -115,7 +115,7 @@ def test_script_needs_only_bash_and_the_aws_cli() -> None:
     assert "jq" not in text and "python" not in text
     builtins = {"set", "export", "trap", "printf", "declare", "local", "for", "return", "exit"}
     builtins |= {"while", "done", "if", "fi", "else", "then", "[[", "failed", "first_id"}
-    builtins |= {"already_done", "aws", "}"}
+    builtins |= {"already_done", "aws", "}", "progress"}
     for line in text.splitlines():
         words = line.strip().split()
         if not words or words[0].startswith(("#", "--", "'", '"')) or "=" in words[0]:

@@ -109,6 +109,7 @@ _HEADER = """\
 # Environment: the usual aws CLI settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
 #              AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+# Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
 set -euo pipefail
 """
@@ -135,6 +136,9 @@ first_id() {
     printf '%s' "$word"
     return 0
   done
+}
+progress() {
+  printf 'oas2gw: %s\n' "$1" >&2
 }
 # A failed call whose error says its effect is already in place is not a failure.
 already_done() {
@@ -194,7 +198,7 @@ class _Shell:
     def render(self) -> ShellScript:
         self.variables[("resource", "/")] = "RESOURCE_0"
         title = _printable(self.plan.title or "REST API")
-        usage = "bash import.sh" if self.rest_api_id else "bash import.sh REST_API_ID"
+        usage = "bash SCRIPT" if self.rest_api_id else "bash SCRIPT REST_API_ID"
         out = [
             _HEADER.format(title=f"Import of {title}", methods=self.plan.method_count, usage=usage)
         ]
@@ -213,6 +217,7 @@ class _Shell:
             if step.label != previous:
                 self.lines.append("")
                 self.lines.append(f"# --- {_printable(step.label)}")
+                self.lines.append(f"progress {quote(_printable(step.label))}")
                 previous = step.label
             self._step(index, step)
         self.lines.append("")

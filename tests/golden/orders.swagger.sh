@@ -6,10 +6,11 @@
 # deletes and re-puts each method with its responses and integration. Running it again gives
 # the same state. Changes reach clients at the next deployment.
 #
-# Usage:       bash import.sh REST_API_ID
+# Usage:       bash SCRIPT REST_API_ID
 # Environment: the usual aws CLI settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
 #              AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+# Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
 set -euo pipefail
 REST_API_ID=${REST_API_ID:-${1:-}}
@@ -34,6 +35,10 @@ first_id() {
     printf '%s' "$word"
     return 0
   done
+}
+progress() {
+  printf 'oas2gw: %s
+' "$1" >&2
 }
 # A failed call whose error says its effect is already in place is not a failure.
 already_done() {
@@ -61,6 +66,7 @@ if [[ -z $RESOURCE_0 ]]; then
 fi
 
 # --- model NewOrder
+progress 'model NewOrder'
 STEP='model NewOrder create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"NewOrder"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -72,6 +78,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model Order
+progress 'model Order'
 STEP='model Order create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Order"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -83,6 +90,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model Orders
+progress 'model Orders'
 STEP='model Orders create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Orders"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -94,6 +102,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model Accepted
+progress 'model Accepted'
 STEP='model Accepted create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Accepted"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -105,6 +114,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- request validator body
+progress 'request validator body'
 STEP='request validator body create-request-validator'
 FOUND=$(aws apigateway get-request-validators --rest-api-id "$REST_API_ID" --query 'items[?name==`"body"`].id' --output text)
 REQUEST_VALIDATOR_1=$(first_id "$FOUND")
@@ -123,6 +133,7 @@ else
 fi
 
 # --- request validator params
+progress 'request validator params'
 STEP='request validator params create-request-validator'
 FOUND=$(aws apigateway get-request-validators --rest-api-id "$REST_API_ID" --query 'items[?name==`"params"`].id' --output text)
 REQUEST_VALIDATOR_2=$(first_id "$FOUND")
@@ -141,6 +152,7 @@ else
 fi
 
 # --- authorizer customers
+progress 'authorizer customers'
 STEP='authorizer customers create-authorizer'
 FOUND=$(aws apigateway get-authorizers --rest-api-id "$REST_API_ID" --query 'items[?name==`"customers"`].id' --output text)
 AUTHORIZER_1=$(first_id "$FOUND")
@@ -161,6 +173,7 @@ else
 fi
 
 # --- resource /orders
+progress 'resource /orders'
 STEP='resource /orders create-resource'
 RESOURCE_1=${RESOURCE_ID['["/orders"]']:-}
 if [[ -z $RESOURCE_1 ]]; then
@@ -172,6 +185,7 @@ if [[ -z $RESOURCE_1 ]]; then
 fi
 
 # --- resource /orders/{orderId}
+progress 'resource /orders/{orderId}'
 STEP='resource /orders/{orderId} create-resource'
 RESOURCE_2=${RESOURCE_ID['["/orders/{orderId}"]']:-}
 if [[ -z $RESOURCE_2 ]]; then
@@ -183,6 +197,7 @@ if [[ -z $RESOURCE_2 ]]; then
 fi
 
 # --- resource /status
+progress 'resource /status'
 STEP='resource /status create-resource'
 RESOURCE_3=${RESOURCE_ID['["/status"]']:-}
 if [[ -z $RESOURCE_3 ]]; then
@@ -194,6 +209,7 @@ if [[ -z $RESOURCE_3 ]]; then
 fi
 
 # --- POST /orders
+progress 'POST /orders'
 STEP='POST /orders delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,POST,* ]]; then
   aws apigateway delete-method \
@@ -255,6 +271,7 @@ aws apigateway put-integration-response \
     --response-templates '{"application/json":"{\"message\": \"the order could not be queued\"}"}' >/dev/null
 
 # --- GET /orders
+progress 'GET /orders'
 STEP='GET /orders delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -299,6 +316,7 @@ aws apigateway put-integration-response \
     --status-code 200 >/dev/null
 
 # --- GET /orders/{orderId}
+progress 'GET /orders/{orderId}'
 STEP='GET /orders/{orderId} delete-method'
 if [[ ${METHODS["$RESOURCE_2"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -357,6 +375,7 @@ aws apigateway put-integration-response \
     --response-templates '{"application/json":"{\"message\": \"$util.escapeJavaScript($input.path('\''$.errorMessage'\''))\"}"}' >/dev/null
 
 # --- DELETE /orders/{orderId}
+progress 'DELETE /orders/{orderId}'
 STEP='DELETE /orders/{orderId} delete-method'
 if [[ ${METHODS["$RESOURCE_2"]:-} == *,DELETE,* ]]; then
   aws apigateway delete-method \
@@ -411,6 +430,7 @@ aws apigateway put-integration-response \
     --selection-pattern 409 >/dev/null
 
 # --- GET /status
+progress 'GET /status'
 STEP='GET /status delete-method'
 if [[ ${METHODS["$RESOURCE_3"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \

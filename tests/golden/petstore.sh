@@ -6,10 +6,11 @@
 # deletes and re-puts each method with its responses and integration. Running it again gives
 # the same state. Changes reach clients at the next deployment.
 #
-# Usage:       bash import.sh REST_API_ID
+# Usage:       bash SCRIPT REST_API_ID
 # Environment: the usual aws CLI settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
 #              AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+# Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
 set -euo pipefail
 REST_API_ID=${REST_API_ID:-${1:-}}
@@ -34,6 +35,10 @@ first_id() {
     printf '%s' "$word"
     return 0
   done
+}
+progress() {
+  printf 'oas2gw: %s
+' "$1" >&2
 }
 # A failed call whose error says its effect is already in place is not a failure.
 already_done() {
@@ -61,16 +66,19 @@ if [[ -z $RESOURCE_0 ]]; then
 fi
 
 # --- REST API settings
+progress 'REST API settings'
 STEP='REST API settings update-rest-api'
 aws apigateway update-rest-api --rest-api-id "$REST_API_ID" --patch-operations '[{"op":"replace","path":"/apiKeySource","value":"HEADER"},{"op":"replace","path":"/minimumCompressionSize","value":"1024"}]' >/dev/null
 
 # --- binary media type image/png
+progress 'binary media type image/png'
 STEP='binary media type image/png update-rest-api'
 if ! err=$(aws apigateway update-rest-api --rest-api-id "$REST_API_ID" --patch-operations '[{"op":"add","path":"/binaryMediaTypes/image~1png"}]' 2>&1 >/dev/null); then
   already_done ConflictException "$err"
 fi
 
 # --- model Pet
+progress 'model Pet'
 STEP='model Pet create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Pet"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -82,6 +90,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model NewPet
+progress 'model NewPet'
 STEP='model NewPet create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"NewPet"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -93,6 +102,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model Pets
+progress 'model Pets'
 STEP='model Pets create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Pets"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -104,6 +114,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- model Inventory
+progress 'model Inventory'
 STEP='model Inventory create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Inventory"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -115,6 +126,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- request validator all
+progress 'request validator all'
 STEP='request validator all create-request-validator'
 FOUND=$(aws apigateway get-request-validators --rest-api-id "$REST_API_ID" --query 'items[?name==`"all"`].id' --output text)
 REQUEST_VALIDATOR_1=$(first_id "$FOUND")
@@ -133,6 +145,7 @@ else
 fi
 
 # --- request validator params-only
+progress 'request validator params-only'
 STEP='request validator params-only create-request-validator'
 FOUND=$(aws apigateway get-request-validators --rest-api-id "$REST_API_ID" --query 'items[?name==`"params-only"`].id' --output text)
 REQUEST_VALIDATOR_2=$(first_id "$FOUND")
@@ -151,6 +164,7 @@ else
 fi
 
 # --- authorizer staff_token
+progress 'authorizer staff_token'
 STEP='authorizer staff_token create-authorizer'
 FOUND=$(aws apigateway get-authorizers --rest-api-id "$REST_API_ID" --query 'items[?name==`"staff_token"`].id' --output text)
 AUTHORIZER_1=$(first_id "$FOUND")
@@ -174,6 +188,7 @@ else
 fi
 
 # --- gateway response DEFAULT_4XX
+progress 'gateway response DEFAULT_4XX'
 STEP='gateway response DEFAULT_4XX put-gateway-response'
 aws apigateway put-gateway-response \
     --rest-api-id "$REST_API_ID" \
@@ -182,6 +197,7 @@ aws apigateway put-gateway-response \
     --response-templates '{"application/json":"{\"message\": $context.error.messageString}"}' >/dev/null
 
 # --- gateway response UNAUTHORIZED
+progress 'gateway response UNAUTHORIZED'
 STEP='gateway response UNAUTHORIZED put-gateway-response'
 aws apigateway put-gateway-response \
     --rest-api-id "$REST_API_ID" \
@@ -191,6 +207,7 @@ aws apigateway put-gateway-response \
     --response-templates '{"application/json":"{\"message\": \"sign in first\"}"}' >/dev/null
 
 # --- resource /pets
+progress 'resource /pets'
 STEP='resource /pets create-resource'
 RESOURCE_1=${RESOURCE_ID['["/pets"]']:-}
 if [[ -z $RESOURCE_1 ]]; then
@@ -202,6 +219,7 @@ if [[ -z $RESOURCE_1 ]]; then
 fi
 
 # --- resource /pets/{petId}
+progress 'resource /pets/{petId}'
 STEP='resource /pets/{petId} create-resource'
 RESOURCE_2=${RESOURCE_ID['["/pets/{petId}"]']:-}
 if [[ -z $RESOURCE_2 ]]; then
@@ -213,6 +231,7 @@ if [[ -z $RESOURCE_2 ]]; then
 fi
 
 # --- resource /inventory
+progress 'resource /inventory'
 STEP='resource /inventory create-resource'
 RESOURCE_3=${RESOURCE_ID['["/inventory"]']:-}
 if [[ -z $RESOURCE_3 ]]; then
@@ -224,6 +243,7 @@ if [[ -z $RESOURCE_3 ]]; then
 fi
 
 # --- GET /pets
+progress 'GET /pets'
 STEP='GET /pets delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -272,6 +292,7 @@ aws apigateway put-integration-response \
     --response-parameters '{"method.response.header.X-Next":"integration.response.header.Link"}' >/dev/null
 
 # --- POST /pets
+progress 'POST /pets'
 STEP='POST /pets delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,POST,* ]]; then
   aws apigateway delete-method \
@@ -312,6 +333,7 @@ aws apigateway put-integration \
     --timeout-in-millis 29000 >/dev/null
 
 # --- OPTIONS /pets
+progress 'OPTIONS /pets'
 STEP='OPTIONS /pets delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,OPTIONS,* ]]; then
   aws apigateway delete-method \
@@ -350,6 +372,7 @@ aws apigateway put-integration-response \
     --response-templates '{"application/json":""}' >/dev/null
 
 # --- GET /pets/{petId}
+progress 'GET /pets/{petId}'
 STEP='GET /pets/{petId} delete-method'
 if [[ ${METHODS["$RESOURCE_2"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -406,6 +429,7 @@ aws apigateway put-integration-response \
     --selection-pattern '4\d{2}' >/dev/null
 
 # --- DELETE /pets/{petId}
+progress 'DELETE /pets/{petId}'
 STEP='DELETE /pets/{petId} delete-method'
 if [[ ${METHODS["$RESOURCE_2"]:-} == *,DELETE,* ]]; then
   aws apigateway delete-method \
@@ -440,6 +464,7 @@ aws apigateway put-integration \
     --request-parameters '{"integration.request.path.petId":"method.request.path.petId","integration.request.header.X-Stage":"'\''${stageVariables.stage}'\''"}' >/dev/null
 
 # --- GET /inventory
+progress 'GET /inventory'
 STEP='GET /inventory delete-method'
 if [[ ${METHODS["$RESOURCE_3"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \

@@ -6,10 +6,11 @@
 # deletes and re-puts each method with its responses and integration. Running it again gives
 # the same state. Changes reach clients at the next deployment.
 #
-# Usage:       bash import.sh REST_API_ID
+# Usage:       bash SCRIPT REST_API_ID
 # Environment: the usual aws CLI settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
 #              AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+# Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
 set -euo pipefail
 REST_API_ID=${REST_API_ID:-${1:-}}
@@ -34,6 +35,10 @@ first_id() {
     printf '%s' "$word"
     return 0
   done
+}
+progress() {
+  printf 'oas2gw: %s
+' "$1" >&2
 }
 # A failed call whose error says its effect is already in place is not a failure.
 already_done() {
@@ -61,6 +66,7 @@ if [[ -z $RESOURCE_0 ]]; then
 fi
 
 # --- model Card
+progress 'model Card'
 STEP='model Card create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Card"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -72,6 +78,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- request validator body
+progress 'request validator body'
 STEP='request validator body create-request-validator'
 FOUND=$(aws apigateway get-request-validators --rest-api-id "$REST_API_ID" --query 'items[?name==`"body"`].id' --output text)
 REQUEST_VALIDATOR_1=$(first_id "$FOUND")
@@ -90,6 +97,7 @@ else
 fi
 
 # --- resource /hello
+progress 'resource /hello'
 STEP='resource /hello create-resource'
 RESOURCE_1=${RESOURCE_ID['["/hello"]']:-}
 if [[ -z $RESOURCE_1 ]]; then
@@ -101,6 +109,7 @@ if [[ -z $RESOURCE_1 ]]; then
 fi
 
 # --- resource /hello/{name}
+progress 'resource /hello/{name}'
 STEP='resource /hello/{name} create-resource'
 RESOURCE_2=${RESOURCE_ID['["/hello/{name}"]']:-}
 if [[ -z $RESOURCE_2 ]]; then
@@ -112,6 +121,7 @@ if [[ -z $RESOURCE_2 ]]; then
 fi
 
 # --- resource /cards
+progress 'resource /cards'
 STEP='resource /cards create-resource'
 RESOURCE_3=${RESOURCE_ID['["/cards"]']:-}
 if [[ -z $RESOURCE_3 ]]; then
@@ -123,6 +133,7 @@ if [[ -z $RESOURCE_3 ]]; then
 fi
 
 # --- resource /ping
+progress 'resource /ping'
 STEP='resource /ping create-resource'
 RESOURCE_4=${RESOURCE_ID['["/ping"]']:-}
 if [[ -z $RESOURCE_4 ]]; then
@@ -134,6 +145,7 @@ if [[ -z $RESOURCE_4 ]]; then
 fi
 
 # --- GET /hello/{name}
+progress 'GET /hello/{name}'
 STEP='GET /hello/{name} delete-method'
 if [[ ${METHODS["$RESOURCE_2"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -165,6 +177,7 @@ aws apigateway put-integration \
     --uri arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:greeter/invocations >/dev/null
 
 # --- POST /cards
+progress 'POST /cards'
 STEP='POST /cards delete-method'
 if [[ ${METHODS["$RESOURCE_3"]:-} == *,POST,* ]]; then
   aws apigateway delete-method \
@@ -220,6 +233,7 @@ aws apigateway put-integration-response \
     --selection-pattern '4\d{2}' >/dev/null
 
 # --- GET /ping
+progress 'GET /ping'
 STEP='GET /ping delete-method'
 if [[ ${METHODS["$RESOURCE_4"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \

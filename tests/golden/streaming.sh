@@ -6,10 +6,11 @@
 # deletes and re-puts each method with its responses and integration. Running it again gives
 # the same state. Changes reach clients at the next deployment.
 #
-# Usage:       bash import.sh REST_API_ID
+# Usage:       bash SCRIPT REST_API_ID
 # Environment: the usual aws CLI settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);
 #              AWS_RETRY_MODE (default adaptive), AWS_MAX_ATTEMPTS (default 10).
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
+# Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
 set -euo pipefail
 REST_API_ID=${REST_API_ID:-${1:-}}
@@ -34,6 +35,10 @@ first_id() {
     printf '%s' "$word"
     return 0
   done
+}
+progress() {
+  printf 'oas2gw: %s
+' "$1" >&2
 }
 # A failed call whose error says its effect is already in place is not a failure.
 already_done() {
@@ -61,6 +66,7 @@ if [[ -z $RESOURCE_0 ]]; then
 fi
 
 # --- model Prompt
+progress 'model Prompt'
 STEP='model Prompt create-model'
 FOUND=$(aws apigateway get-models --rest-api-id "$REST_API_ID" --query 'items[?name==`"Prompt"`].name' --output text)
 if [[ -z ${FOUND//[[:space:]]/} ]]; then
@@ -72,6 +78,7 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
 fi
 
 # --- resource /chat
+progress 'resource /chat'
 STEP='resource /chat create-resource'
 RESOURCE_1=${RESOURCE_ID['["/chat"]']:-}
 if [[ -z $RESOURCE_1 ]]; then
@@ -83,6 +90,7 @@ if [[ -z $RESOURCE_1 ]]; then
 fi
 
 # --- resource /events
+progress 'resource /events'
 STEP='resource /events create-resource'
 RESOURCE_2=${RESOURCE_ID['["/events"]']:-}
 if [[ -z $RESOURCE_2 ]]; then
@@ -94,6 +102,7 @@ if [[ -z $RESOURCE_2 ]]; then
 fi
 
 # --- resource /events/{topic}
+progress 'resource /events/{topic}'
 STEP='resource /events/{topic} create-resource'
 RESOURCE_3=${RESOURCE_ID['["/events/{topic}"]']:-}
 if [[ -z $RESOURCE_3 ]]; then
@@ -105,6 +114,7 @@ if [[ -z $RESOURCE_3 ]]; then
 fi
 
 # --- resource /health
+progress 'resource /health'
 STEP='resource /health create-resource'
 RESOURCE_4=${RESOURCE_ID['["/health"]']:-}
 if [[ -z $RESOURCE_4 ]]; then
@@ -116,6 +126,7 @@ if [[ -z $RESOURCE_4 ]]; then
 fi
 
 # --- POST /chat
+progress 'POST /chat'
 STEP='POST /chat delete-method'
 if [[ ${METHODS["$RESOURCE_1"]:-} == *,POST,* ]]; then
   aws apigateway delete-method \
@@ -149,6 +160,7 @@ aws apigateway put-integration \
     --response-transfer-mode STREAM >/dev/null
 
 # --- GET /events/{topic}
+progress 'GET /events/{topic}'
 STEP='GET /events/{topic} delete-method'
 if [[ ${METHODS["$RESOURCE_3"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \
@@ -183,6 +195,7 @@ aws apigateway put-integration \
     --response-transfer-mode STREAM >/dev/null
 
 # --- GET /health
+progress 'GET /health'
 STEP='GET /health delete-method'
 if [[ ${METHODS["$RESOURCE_4"]:-} == *,GET,* ]]; then
   aws apigateway delete-method \

@@ -104,7 +104,8 @@ class _Builder:
         except ValidationError as exc:
             bad: set[str] = set()
             for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
+                # pydantic marks a bad mapping key with a `[key]` step: the key is the place
+                loc = [str(p) for p in err["loc"] if p != "[key]"]
                 if loc:
                     bad.add(loc[0])
                 where = join_pointer(pointer, *[_alias_of(cls, p) for p in loc[:1]], *loc[1:])

@@ -254,6 +254,38 @@ def apply(
 
 # -- export -----------------------------------------------------------------------------------
 
+if TYPE_CHECKING:
+    from oas2gw.emit.openapi import OasVersion, TextFormat
+    from oas2gw.export.command import ExportResult
+
+
+def export(
+    *,
+    rest_api_id: str | None = None,
+    dumps: Sequence[str | os.PathLike[str]] = (),
+    client: Any = None,
+    oas: OasVersion = "3.0",
+    fmt: TextFormat = "yaml",
+    keep_defaults: bool = False,
+    into: str | os.PathLike[str] | None = None,
+    options: ReadOptions | None = None,
+) -> ExportResult:
+    """A REST API as OpenAPI: from the live API `rest_api_id` (through `client`, or one made
+    from the usual AWS environment) or from saved `get-resources` JSON (`dumps`); as new text,
+    or merged into the document `into` keeping its comments and layout."""
+    from oas2gw.export.command import export_api
+
+    return export_api(
+        rest_api_id=rest_api_id,
+        dumps=dumps,
+        client=client,
+        oas=oas,
+        fmt=fmt,
+        keep_defaults=keep_defaults,
+        into=into,
+        options=options,
+    )
+
 
 # -- diff -------------------------------------------------------------------------------------
 

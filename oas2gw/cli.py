@@ -375,18 +375,26 @@ def export(
         "order and everything API Gateway does not hold; written back in place unless -o.",
     ),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here, not stdout."),
+    resource: str | None = ResourceOpt,
+    var: list[str] = VarOpt,
+    condition: list[str] = ConditionOpt,
+    max_bytes: int = MaxBytesOpt,
+    max_depth: int = MaxDepthOpt,
+    max_aliases: int = MaxAliasesOpt,
 ) -> None:
     """Export a REST API's integrations as OpenAPI, from a live API or saved JSON.
 
     Exit 0 done (warnings on stderr); 2 usage errors, unreadable input, AWS access failed.
     """
-    from oas2gw.export.command import export_api
+    from oas2gw import api
     from oas2gw.output import write_atomic
 
     if (rest_api_id is None) == (not from_dump):
         fail("give exactly one of --rest-api-id ID and --from-dump FILE...")
     check_readable([*from_dump, *([into] if into is not None else [])])
-    result = export_api(
+    options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
+    result = api.export(
+        options=options,
         rest_api_id=rest_api_id,
         dumps=from_dump,
         oas=oas.value,

@@ -8,12 +8,15 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oas2gw.diagnostics import Diagnostic, error, has_errors
 from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi
 from oas2gw.export import codes as C
 from oas2gw.model.types import ApiModel
+
+if TYPE_CHECKING:
+    from oas2gw.read import ReadOptions
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,12 @@ def export_api(
     fmt: TextFormat = "yaml",
     keep_defaults: bool = False,
     into: str | os.PathLike[str] | None = None,
+    options: ReadOptions | None = None,
 ) -> ExportResult:
-    """Export a REST API as OpenAPI text, or merged into the document `into`."""
+    """Export a REST API as OpenAPI text, or merged into the document `into` (read with
+    `options`: its limits, template resource, variables and conditions)."""
     with _collector_paused():
-        return _export(rest_api_id, dumps, client, oas, fmt, keep_defaults, into)
+        return _export(rest_api_id, dumps, client, oas, fmt, keep_defaults, into, options)
 
 
 @contextlib.contextmanager
@@ -95,6 +100,7 @@ def _export(
     fmt: TextFormat,
     keep_defaults: bool,
     into: str | os.PathLike[str] | None,
+    options: ReadOptions | None = None,
 ) -> ExportResult:
     if (rest_api_id is None) == (not dumps):
         return ExportResult(
@@ -119,7 +125,7 @@ def _export(
         original = Path(into).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return ExportResult(None, model, [*diags, error(C.E404, f"cannot read {into}: {exc}")])
-    document_model, unreadable = _document_model(into)
+    document_model, unreadable = _document_model(into, options)
     if unreadable:  # limits, syntax, unsafe $refs: the text is not handed to a YAML parser
         return ExportResult(None, model, [*diags, *unreadable])
     merged = merge_into(
@@ -133,7 +139,7 @@ def _export(
 
 
 def _document_model(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str], options: ReadOptions | None = None
 ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """The document's model as `oas2gw validate` reads it ($refs resolved), when the reader can,
     and the reader's findings (E1xx: syntax, encoding, size, depth, aliases, `$ref`; duplicate
@@ -144,10 +150,14 @@ def _document_model(
     except ImportError:
         return None, []
     try:
-        result = load(path, rules=False)
+        result = load(path, options=options, rules=False)
     except ImportError:  # the reader is not installed in this tree
         return None, []
-    unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith("E1")]
+    # E1xx: syntax, encoding, limits, `$ref`; E201: no OpenAPI version it knows; E251-E253:
+    # shapes the model cannot hold (a list for `paths`, `responses` as a string): merging into
+    # what cannot be read as OpenAPI would write API Gateway's parts into the wrong places
+    unsafe = ("E1", "E201", "E251", "E252", "E253")
+    unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith(unsafe)]
     duplicates = [d for d in result.diagnostics if d.code == "W109"]
     if duplicates:  # libyaml keeps the last value, ruamel's round trip the first
         unreadable += [

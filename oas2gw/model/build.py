@@ -234,12 +234,13 @@ class _Builder:
                 continue
             atype = str(body.get("type", "")).upper()
             if (
-                atype == "TOKEN"
+                atype in ("TOKEN", "COGNITO_USER_POOLS")
                 and "identitySource" not in body
                 and scheme.get("in") == "header"
                 and isinstance(scheme.get("name"), str)
             ):
-                # API Gateway's importer takes a token authorizer's header from the scheme
+                # API Gateway's importer takes the header of a token or Cognito authorizer from
+                # the security scheme
                 body["identitySource"] = f"method.request.header.{scheme['name']}"
             known = {f.alias or n for n, f in Authorizer.model_fields.items()}
             extra = {k: v for k, v in body.items() if k not in known}

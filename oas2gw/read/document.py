@@ -48,6 +48,9 @@ class Document:
     openapi_version: str | None = None
     template_kind: str | None = None
     api_service: str = "apigateway"
+    #: no intrinsic, no key that is not a string and no unusable `$ref` anywhere in `tree`:
+    #: copies that would stub those out can be skipped (False when unknown)
+    plain: bool = False
 
 
 def load_document(
@@ -131,7 +134,8 @@ class _Reader:
         if self.options.validate_schema and self.doc.openapi_version is not None:
             from oas2gw.read.schema import check_schema
 
-            self.doc.diagnostics.extend(check_schema(body, self.doc.openapi_version))
+            found = check_schema(body, self.doc.openapi_version, plain=self.doc.plain)
+            self.doc.diagnostics.extend(found)
         return self._finish()
 
     def _parse(self) -> Parsed:
@@ -152,6 +156,7 @@ class _Reader:
 
     def _resolve(self, parsed: Parsed, body: Any, template: Any, intrinsics: Intrinsics) -> Any:
         text = parsed.text or ""
+        plain = parsed.plain
         if "$ref" in text:
             real = Path(self.given) if self.given not in _NOT_PATHS else None
             resolver = RefResolver(
@@ -163,11 +168,15 @@ class _Reader:
             body = resolver.resolve()
             if body is None:
                 return None
+            plain = plain and resolver.plain
         short_tags = parsed.format == "yaml" and any(f"!{t}" in text for t in CFN_TAGS)
-        if template is not None or short_tags or "Fn::" in text or "Ref" in text:
-            body = intrinsics.resolve(body)
+        maybe_intrinsics = short_tags or "Fn::" in text or "Ref" in text
+        if not plain and (template is not None or maybe_intrinsics):
+            body = intrinsics.resolve(body)  # a plain tree has no intrinsic to resolve
         if template is None and "${" in text:
             body = substitute_placeholders(body, self.options.variables)
+            plain = plain and not self.options.variables  # `$ref`s may have changed
+        self.doc.plain = plain
         return body
 
     def _version(self, body: dict[str, Any]) -> None:

@@ -65,6 +65,9 @@ class RefResolver:
         self.visited: set[int] = set()
         self.expansions = 0
         self.stack_pointers: list[str] = []
+        #: every file read was `plain` and every reference left in the tree is usable
+        self.plain = True
+        self.kept: set[str] = set()  # references to schemas, left in the tree
 
     # -- entry ------------------------------------------------------------------------------
 
@@ -72,9 +75,12 @@ class RefResolver:
         """The root tree with references inlined (mutated in place), or None when refused."""
         self.visited |= quiet_subtrees(self.root.tree, (b'"$ref"',))
         try:
-            return self._walk(self.root.tree, self.root, None)
+            tree = self._walk(self.root.tree, self.root, None)
         except _Stop:
             return None
+        if self.plain:  # what the schema check would otherwise have to stub out
+            self.plain = all(usable_local_ref(tree, ref) for ref in self.kept)
+        return tree
 
     # -- walking ----------------------------------------------------------------------------
 
@@ -114,6 +120,7 @@ class RefResolver:
         target_doc, tokens = target
         if target_doc is self.root and _is_schema_ref(ref):
             found = self._lookup(target_doc, tokens, ref, doc, path)  # kept by name; must exist
+            self.kept.add(ref)
             if found is not _MISSING:
                 self._check_alias_loop(ref, found, doc, path)
             return node
@@ -243,6 +250,7 @@ class RefResolver:
             self.docs[name] = None
             self._report(codes.E124, f"$ref {location!r} cannot be read (see above)", doc, here)
             return None
+        self.plain = self.plain and parsed.plain
         loaded = _Doc(name, real, parsed.tree, ())
         self.docs[name] = loaded
         return loaded
@@ -271,6 +279,7 @@ class RefResolver:
         return node
 
     def _report(self, code: str, message: str, doc: _Doc, path: Tokens) -> None:
+        self.plain = False  # the reference stays in the tree: the schema check needs a copy
         pointer = _pointer(path)
         diag = Diagnostic(code, Severity.ERROR, message, pointer if doc is self.root else "")
         if doc is not self.root:  # not in the tree: locate it in its own file now
@@ -301,6 +310,27 @@ def _resolve_local(tree: Any, ref: str) -> Any:
         if node is _MISSING:
             return None
     return node
+
+
+def usable_local_ref(tree: Any, ref: str) -> bool:
+    """`#/...`: the target exists in `tree` and is not a loop of bare `$ref`s."""
+    seen = set()
+    while True:
+        if ref in seen:
+            return False
+        seen.add(ref)
+        node = tree
+        for token in split_pointer(unquote(ref[1:])):
+            if type(node) is dict and token in node:
+                node = node[token]
+            elif type(node) is list and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return False
+        following = node.get("$ref") if type(node) is dict and len(node) == 1 else None
+        if not (isinstance(following, str) and following.startswith("#/")):
+            return True
+        ref = following
 
 
 def _is_schema_ref(ref: Any) -> bool:

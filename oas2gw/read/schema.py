@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
 
-from oas2gw.diagnostics import Diagnostic, Severity, join_pointer, split_pointer
+from oas2gw.diagnostics import Diagnostic, Severity, join_pointer
 from oas2gw.read import codes
+from oas2gw.read.refs import usable_local_ref
 
 _PLACEHOLDER = "<CloudFormation intrinsic function>"
 _MAX_FINDINGS = 200
@@ -35,7 +35,7 @@ def plain_copy(tree: Any) -> Any:
             if is_intrinsic(node):
                 return _PLACEHOLDER
             ref = node.get("$ref")
-            if isinstance(ref, str) and not (ref.startswith("#/") and _usable(tree, ref)):
+            if isinstance(ref, str) and not (ref.startswith("#/") and usable_local_ref(tree, ref)):
                 return {}  # reported by the reader (E120, E121); the validator would stop here
             found = memo.get(id(node))
             if found is None:
@@ -53,27 +53,6 @@ def plain_copy(tree: Any) -> Any:
     return copy(tree)
 
 
-def _usable(tree: Any, ref: str) -> bool:
-    """The target exists and is not a loop of bare `$ref`s."""
-    seen = set()
-    while True:
-        if ref in seen:
-            return False
-        seen.add(ref)
-        node = tree
-        for token in split_pointer(unquote(ref[1:])):
-            if type(node) is dict and token in node:
-                node = node[token]
-            elif type(node) is list and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return False
-        following = node.get("$ref") if type(node) is dict and len(node) == 1 else None
-        if not (isinstance(following, str) and following.startswith("#/")):
-            return True
-        ref = following
-
-
 def _key(key: Any) -> str:
     if key is None:
         return "null"
@@ -82,20 +61,25 @@ def _key(key: Any) -> str:
     return str(key)
 
 
-def check_schema(tree: Any, version: str) -> list[Diagnostic]:
+def check_schema(tree: Any, version: str, *, plain: bool = False) -> list[Diagnostic]:
     """Every structural error openapi-spec-validator finds, as diagnostics with pointers.
 
     The compiled fast path (`fastschema`) answers first; it only ever says "valid" (with the
     reference's verdict, differential-tested), so the reference runs only on documents with
-    findings, and words them.
+    findings, and words them. `plain` says the reader saw no intrinsic, no key that is not a
+    string and no unusable `$ref`, so `plain_copy` would change nothing: the fast path reads
+    the tree itself (a copy costs more than the check at 10,000 operations).
     """
     from oas2gw.read import fastschema
 
-    spec = plain_copy(tree)
-    if version == "2.0" and isinstance(spec, dict):
-        spec["swagger"] = "2.0"  # `swagger: 2.0` (a number) is read as the version it means
-    if fastschema.fast_verdict(spec):
-        return []
+    if plain and isinstance(tree, dict):
+        if fastschema.fast_verdict(_versioned(dict(tree), version)):
+            return []
+        spec = _versioned(plain_copy(tree), version)
+    else:
+        spec = _versioned(plain_copy(tree), version)
+        if fastschema.fast_verdict(spec):
+            return []
     from openapi_spec_validator import (
         OpenAPIV2SpecValidator,
         OpenAPIV30SpecValidator,
@@ -137,6 +121,13 @@ def check_schema(tree: Any, version: str) -> list[Diagnostic]:
             Diagnostic(codes.E203, Severity.ERROR, f"the OpenAPI validator failed: {exc}", "")
         )
     return found
+
+
+def _versioned(spec: Any, version: str) -> Any:
+    """`swagger: 2.0` (a number) is read as the version it means."""
+    if version == "2.0" and isinstance(spec, dict):
+        spec["swagger"] = "2.0"
+    return spec
 
 
 _OPERATION_IN = re.compile(r"for '(\w+)' operation in '([^']+)'")

@@ -69,6 +69,9 @@ class Parsed:
     format: str = "yaml"  # "yaml" | "json"
     tree: Any = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: every key a string and no dict shaped like an intrinsic: the schema check can read the
+    #: tree as it is (False when unknown)
+    plain: bool = False
 
     @property
     def ok(self) -> bool:
@@ -476,7 +479,7 @@ class _Recursive(Exception):
 def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
     """Refuse trees too deep for the later stages, and alias bombs before anyone expands them."""
     text = result.text or ""
-    shared = result.format == "yaml" and "*" in text
+    shared = result.format == "yaml" and "*" in text and _may_have_anchors(text)
     try:
         if shared:
             expansions = _expansions(result.tree, max_depth, max_aliases)
@@ -488,7 +491,7 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                     1,
                 )
         else:
-            keys = _count_keys_fast(result.tree, max_depth)
+            keys = _count_keys_fast(result, max_depth)
             if keys is None:
                 _check_depth(result.tree, 0, max_depth)
             if result.format == "json":
@@ -503,19 +506,41 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
 _ORJSON_MAX_DEPTH = 254
 
 
-def _count_keys_fast(tree: Any, max_depth: int) -> int | None:
+def _count_keys_fast(result: Parsed, max_depth: int) -> int | None:
     """Keys in the tree, when orjson shows the tree is within the depth limit; else None.
 
     In orjson's compact output every key ends with `":` and quotes inside strings are escaped,
-    so two substring counts give the number of keys.
+    so two substring counts give the number of keys. The same output tells whether the tree is
+    `plain`: orjson refuses keys that are not strings unless asked, and a dict shaped like an
+    intrinsic shows one of `_INTRINSIC_MARKS` (inside strings, quotes are escaped).
     """
     if max_depth < _ORJSON_MAX_DEPTH:
         return None
+    text = result.text or ""
     try:
-        dumped = orjson.dumps(tree, option=orjson.OPT_NON_STR_KEYS)
+        dumped = orjson.dumps(result.tree)
+        result.plain = not any(mark in dumped for mark in _INTRINSIC_MARKS) and (
+            "$ref" in text or b'"$ref":' not in dumped  # a `$ref` spelled with escapes
+        )
     except (TypeError, orjson.JSONEncodeError):
-        return None
+        try:
+            dumped = orjson.dumps(result.tree, option=orjson.OPT_NON_STR_KEYS)
+        except (TypeError, orjson.JSONEncodeError):
+            return None
     return dumped.count(b'":') - dumped.count(b'\\":')
+
+
+#: What a dict that may be an intrinsic (`{"Ref": ...}`, `{"Fn::Sub": ...}`) looks like in
+#: orjson's output; string values starting with `Fn::` match too, which only costs a copy.
+_INTRINSIC_MARKS = (b'"Fn::', b'"Ref":', b'"Condition":')
+
+#: An `&` where YAML allows an anchor; found from the `&` (a leading class scans 30x slower).
+_ANCHOR = re.compile(r"&(?<=[\s\[\]{},:?-]&)")
+
+
+def _may_have_anchors(text: str) -> bool:
+    """Without an anchor no alias can share a node, whatever `*`s the text holds (`*/*`)."""
+    return text.startswith("&") or _ANCHOR.search(text) is not None
 
 
 def _check_depth(node: Any, depth: int, limit: int) -> int:

@@ -68,6 +68,9 @@ class RefResolver:
         #: every file read was `plain` and every reference left in the tree is usable
         self.plain = True
         self.kept: set[str] = set()  # references to schemas, left in the tree
+        self.schemas_found: set[str] = set()  # ... whose targets exist
+        #: (file, `$ref`) -> target file, tokens, is a schema kept by name, key of `done`
+        self.targets: dict[tuple[str, str], tuple[_Doc, Tokens, bool, tuple[str, str]]] = {}
 
     # -- entry ------------------------------------------------------------------------------
 
@@ -113,22 +116,28 @@ class RefResolver:
 
     def _inline(self, node: dict[str, Any], doc: _Doc, path: Tokens) -> Any:
         ref = node["$ref"]
-        pointer = _pointer(path)
-        target = self._target(ref, doc, path)
-        if target is None:
+        known = self.targets.get((doc.name, ref))
+        if known is None:
+            target = self._target(ref, doc, path)
+            if target is None:
+                return node  # reported at every site
+            target_doc, tokens = target
+            schema = target_doc is self.root and _is_schema_ref(ref)
+            key = (target_doc.name, "/".join(escape_pointer_token(t) for t in tokens))
+            known = self.targets[(doc.name, ref)] = (target_doc, tokens, schema, key)
+        target_doc, tokens, schema, key = known
+        if schema:
+            if ref not in self.schemas_found:  # kept by name; must exist
+                found = self._lookup(target_doc, tokens, ref, doc, path)
+                self.kept.add(ref)
+                if found is not _MISSING:
+                    self.schemas_found.add(ref)
+                    self._check_alias_loop(ref, found, doc, path)
             return node
-        target_doc, tokens = target
-        if target_doc is self.root and _is_schema_ref(ref):
-            found = self._lookup(target_doc, tokens, ref, doc, path)  # kept by name; must exist
-            self.kept.add(ref)
-            if found is not _MISSING:
-                self._check_alias_loop(ref, found, doc, path)
-            return node
-        key = (target_doc.name, "/".join(escape_pointer_token(t) for t in tokens))
         if key in self.active:
             self._report(
                 codes.E121,
-                f"$ref {ref!r} refers back to itself through {pointer or '/'}",
+                f"$ref {ref!r} refers back to itself through {_pointer(path) or '/'}",
                 doc,
                 path,
             )

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from oas2gw.diagnostics import Diagnostic, DiagnosticList, join_pointer
+from oas2gw.diagnostics import Diagnostic, DiagnosticList, escape_pointer_token, join_pointer
 from oas2gw.model import build_codes as C
 from oas2gw.model.types import (
     ApiModel,
@@ -82,6 +82,8 @@ class _Builder:
     # -- shape helpers -----------------------------------------------------------------------
 
     def mapping(self, value: Any, pointer: str, what: str) -> Mapping[str, Any]:
+        if type(value) is dict:  # what the reader makes: no ABC check
+            return value
         if value is None:
             return {}
         if isinstance(value, Mapping):
@@ -188,9 +190,7 @@ class _Builder:
             ptr, schemes = "/components/securitySchemes", comps.get("securitySchemes")
         self.schemes_pointer = ptr
         for name, scheme in self.mapping(schemes, ptr, "security schemes").items():
-            self.schemes[str(name)] = self.mapping(
-                scheme, join_pointer(ptr, name), "a security scheme"
-            )
+            self.schemes[str(name)] = self.mapping(scheme, _at(ptr, name), "a security scheme")
 
     def read_validators(self, root: Mapping[str, Any]) -> list[RequestValidator]:
         ptr = "/" + X + "request-validators"
@@ -198,10 +198,8 @@ class _Builder:
         for name, body in self.mapping(
             root.get(X + "request-validators"), ptr, "validators"
         ).items():
-            body = self.mapping(body, join_pointer(ptr, name), "a request validator")
-            v = self.construct(
-                RequestValidator, {"name": str(name), **body}, join_pointer(ptr, name)
-            )
+            body = self.mapping(body, _at(ptr, name), "a request validator")
+            v = self.construct(RequestValidator, {"name": str(name), **body}, _at(ptr, name))
             if v is not None:
                 out.append(v)
         return out
@@ -212,7 +210,7 @@ class _Builder:
         for rtype, body in self.mapping(
             root.get(X + "gateway-responses"), ptr, "gateway responses"
         ).items():
-            where = join_pointer(ptr, rtype)
+            where = _at(ptr, rtype)
             body = self.mapping(body, where, "a gateway response")
             g = self.construct(GatewayResponse, {"responseType": str(rtype), **body}, where)
             if g is not None:
@@ -242,9 +240,8 @@ class _Builder:
                 # API Gateway's importer takes the header of a token or Cognito authorizer from
                 # the security scheme
                 body["identitySource"] = f"method.request.header.{scheme['name']}"
-            known = {f.alias or n for n, f in Authorizer.model_fields.items()}
-            extra = {k: v for k, v in body.items() if k not in known}
-            data = {k: v for k, v in body.items() if k in known}
+            extra = {k: v for k, v in body.items() if k not in _AUTHORIZER_KEYS}
+            data = {k: v for k, v in body.items() if k in _AUTHORIZER_KEYS}
             data.update(
                 name=name, authType=scheme.get(X + "authtype"), pointer=where, extensions=extra
             )
@@ -264,7 +261,7 @@ class _Builder:
                 continue
             if path.startswith("x-"):
                 continue
-            ptr = join_pointer("/paths", path)
+            ptr = _at("/paths", path)
             if not path.startswith("/"):
                 self.diags.error(C.E254, f"path {path!r} must start with '/'", ptr)
                 continue
@@ -283,12 +280,12 @@ class _Builder:
                     self.diags.warning(
                         C.W255,
                         "API Gateway has no TRACE method; the operation is skipped",
-                        join_pointer(ptr, key),
+                        _at(ptr, key),
                     )
                     continue
                 else:
                     continue
-                m = self.read_method(verb, op, join_pointer(ptr, key), shared, ptr, root_security)
+                m = self.read_method(verb, op, _at(ptr, key), shared, ptr, root_security)
                 if m is not None:
                     methods.append(m)
             resources.append(Resource(path=path, methods=tuple(methods), pointer=ptr))
@@ -319,13 +316,11 @@ class _Builder:
                 self.diags.error(
                     C.E251,
                     "x-amazon-apigateway-request-validator must be a validator name",
-                    join_pointer(ptr, X + "request-validator"),
+                    _at(ptr, X + "request-validator"),
                 )
         data["responses"] = self.read_method_responses(op, ptr)
         if INTEGRATION in op:
-            data["integration"] = self.read_integration(
-                op[INTEGRATION], join_pointer(ptr, INTEGRATION)
-            )
+            data["integration"] = self.read_integration(op[INTEGRATION], _at(ptr, INTEGRATION))
         data["pointer"] = ptr
         method: Method | None = self.construct(Method, data, ptr)
         return method
@@ -343,7 +338,7 @@ class _Builder:
         )
         for plist, base in sources:
             for i, p in enumerate(plist):
-                where = join_pointer(base, i)
+                where = _at(base, i)
                 p = self.mapping(p, where, "a parameter")
                 name, loc = p.get("name"), p.get("in")
                 if not isinstance(name, str) or not isinstance(loc, str):
@@ -372,7 +367,7 @@ class _Builder:
                 self.mapping(body, bptr, "requestBody").get("content"), bptr + "/content", "content"
             )
             for ct, media in content.items():
-                mptr = join_pointer(bptr + "/content", ct)
+                mptr = _at(bptr + "/content", ct)
                 media = self.mapping(media, mptr, "a media type")
                 model = self.schema_model(media.get("schema"), mptr + "/schema", op, "request")
                 if model:
@@ -388,7 +383,7 @@ class _Builder:
 
     def schema_model(self, schema: Any, ptr: str, op: Mapping[str, Any], role: str) -> str | None:
         """The API Gateway model a schema names: its `$ref` target, or the schema itself."""
-        if not isinstance(schema, Mapping):
+        if type(schema) is not dict and not isinstance(schema, Mapping):
             return None
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -406,12 +401,12 @@ class _Builder:
         security = op.get("security", root_security)
         sec_ptr = ptr + "/security" if "security" in op else "/security"
         for i, requirement in enumerate(self.sequence(security, sec_ptr, "security")):
-            rptr = join_pointer(sec_ptr, i)
+            rptr = _at(sec_ptr, i)
             for name, scopes in self.mapping(requirement, rptr, "a security requirement").items():
                 scheme = self.schemes.get(str(name))
                 if scheme is None:
                     self.diags.error(
-                        C.E258, f"security scheme {name!r} is not defined", join_pointer(rptr, name)
+                        C.E258, f"security scheme {name!r} is not defined", _at(rptr, name)
                     )
                     continue
                 authtype = str(scheme.get(X + "authtype", "")).lower()
@@ -430,7 +425,7 @@ class _Builder:
                     out["apiKeyRequired"] = True
         auth_ext = op.get(X + "auth")
         if auth_ext is not None:
-            aptr = join_pointer(ptr, X + "auth")
+            aptr = _at(ptr, X + "auth")
             kind = str(self.mapping(auth_ext, aptr, "x-amazon-apigateway-auth").get("type", ""))
             if kind.lower() == "aws_iam":
                 out["authorizationType"] = "AWS_IAM"
@@ -447,7 +442,7 @@ class _Builder:
         out = []
         for status, resp in self.mapping(op.get("responses"), rptr, "responses").items():
             code = str(status)
-            where = join_pointer(rptr, code)
+            where = _at(rptr, code)
             if code == "default" or code.startswith("x-"):
                 continue
             resp = self.mapping(resp, where, "a response")
@@ -467,7 +462,7 @@ class _Builder:
             else:
                 content = self.mapping(resp.get("content"), where + "/content", "content")
                 for ct, media in content.items():
-                    mptr = join_pointer(where + "/content", ct)
+                    mptr = _at(where + "/content", ct)
                     media = self.mapping(media, mptr, "a media type")
                     model = self.schema_model(media.get("schema"), mptr + "/schema", op, "response")
                     if model:
@@ -495,10 +490,7 @@ class _Builder:
                 ptr,
             )
             return None
-        known = {f.alias or n for n, f in Integration.model_fields.items()} - {
-            "extensions",
-            "pointer",
-        }
+        known = _INTEGRATION_KEYS
         data: dict[str, Any] = {}
         extensions: dict[str, Any] = {}
         for key, v in value.items():
@@ -516,13 +508,12 @@ class _Builder:
         responses = []
         rptr = ptr + "/responses"
         for pattern, body in self.mapping(value.get("responses"), rptr, "responses").items():
-            where = join_pointer(rptr, pattern)
+            where = _at(rptr, pattern)
             body = self.mapping(body, where, "an integration response")
             rdata: dict[str, Any] = {}
             rext: dict[str, Any] = {}
-            rknown = {"statusCode", "responseParameters", "responseTemplates", "contentHandling"}
             for key, v in body.items():
-                (rdata if key in rknown else rext)[str(key)] = v
+                (rdata if key in _INTEGRATION_RESPONSE_KEYS else rext)[str(key)] = v
             if "statusCode" not in rdata:
                 self.diags.error(C.E253, "an integration response needs a statusCode", where)
                 continue
@@ -537,6 +528,23 @@ class _Builder:
         data["extensions"] = extensions
         integ: Integration | None = self.construct(Integration, data, ptr)
         return integ
+
+
+def _keys(cls: type[BaseModel]) -> frozenset[str]:
+    """The keys a model reads from a document (aliases, else field names)."""
+    return frozenset(f.alias or n for n, f in cls.model_fields.items())
+
+
+_INTEGRATION_KEYS = _keys(Integration) - {"extensions", "pointer"}
+_INTEGRATION_RESPONSE_KEYS = frozenset(
+    {"statusCode", "responseParameters", "responseTemplates", "contentHandling"}
+)
+_AUTHORIZER_KEYS = _keys(Authorizer)
+
+
+def _at(base: str, token: str | int) -> str:
+    """`join_pointer` for one token, without its generator: the builder makes 10 per method."""
+    return base + "/" + escape_pointer_token(token)
 
 
 def _alias_of(cls: type[BaseModel], field: str) -> str:

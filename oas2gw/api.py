@@ -206,7 +206,7 @@ def _render_import(
 # -- apply ------------------------------------------------------------------------------------
 
 if TYPE_CHECKING:
-    from oas2gw.apply import ApplyReport, Progress
+    from oas2gw.applier import ApplyReport, Progress
     from oas2gw.aws import Pacer
 
 
@@ -228,8 +228,8 @@ def apply(
     access, throttling, the network) come back as `report.failure`, one line, never raised;
     a document the plan cannot send comes back as error diagnostics.
     """
-    from oas2gw.apply import ApplyReport
-    from oas2gw.apply import apply as apply_model
+    from oas2gw.applier import ApplyReport
+    from oas2gw.applier import apply as apply_model
     from oas2gw.aws import describe_failure, make_client
 
     if client is None:

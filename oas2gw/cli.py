@@ -313,7 +313,7 @@ def _apply(
 ) -> NoReturn:
     """`--apply`: make the calls with boto3 through the library, report, exit."""
     from oas2gw import api
-    from oas2gw.apply import TerminalProgress
+    from oas2gw.applier import TerminalProgress
 
     api_id = rest_api_id or os.environ.get("REST_API_ID")
     if not api_id:

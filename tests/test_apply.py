@@ -25,7 +25,7 @@ from conftest import _free_port, corpus_files, requires_corpus, sample_files
 from shell_harness import MOTO_DROPS_INTEGRATION, read_back_differences
 from test_shell_e2e import create_lambda_function, loadable, rich_model
 
-from oas2gw.apply import ApplyReport, TerminalProgress, apply, units_of
+from oas2gw.applier import ApplyReport, TerminalProgress, apply, units_of
 from oas2gw.aws import Pacer, describe_failure, make_client, redact, retry_config
 from oas2gw.model import (
     ApiModel,

@@ -282,7 +282,7 @@ def test_apply_makes_the_same_changes_as_the_script(
 ) -> None:
     """On empty APIs, `apply` and the boto3 script (so the shell script too) change the same
     things with the same parameters: one plan, three executors, no drift."""
-    from oas2gw.apply import apply
+    from oas2gw.applier import apply
     from oas2gw.aws import Pacer
 
     model, options = rich_model(), PlanOptions(deploy_stage="dev")

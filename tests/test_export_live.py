@@ -205,7 +205,7 @@ def test_sample_applied_exports_back_to_its_model(
     """The samples go in through `apply` (the same plan as the script, in process: the script
     itself is run on every sample by the shell tests and on the rich model above)."""
     from oas2gw.api import load
-    from oas2gw.apply import apply
+    from oas2gw.applier import apply
 
     result = load(sample)
     assert result.model is not None

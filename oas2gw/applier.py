@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
@@ -574,19 +573,3 @@ class TerminalProgress:
             self.stream.write("\r" + " " * (columns - 1) + "\r")
             self.stream.flush()
             self.shown = False
-
-
-# --- `oas2gw.apply` is both this module and the library call ---------------------------------
-
-
-class _CallableModule(types.ModuleType):
-    """Importing `oas2gw.apply` makes this module the package's `apply` attribute, hiding the
-    library call of that name; calling the module makes the call all the same."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> ApplyReport:
-        from oas2gw.api import apply as library_apply
-
-        return library_apply(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

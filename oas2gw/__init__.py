@@ -1,7 +1,9 @@
 """oas2gw: OpenAPI documents with Amazon API Gateway extensions <-> API Gateway's REST API.
 
 The library's face is `oas2gw.api`; its functions are re-exported here lazily, so that
-`import oas2gw` stays cheap and heavy modules load only when a function needs them.
+`import oas2gw` stays cheap and heavy modules load only when a function needs them. `diff` and
+`export` are not: those names are the subpackages, so call `oas2gw.api.diff` and
+`oas2gw.api.export`.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ _API = (
     "build_plan",
     "render_import",
     "apply",
-    "export",
-    "diff",
 )
 __all__ = [*_API, "__version__"]
 

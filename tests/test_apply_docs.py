@@ -20,7 +20,7 @@ def test_the_page_has_examples_for_every_part_of_the_library() -> None:
     code = "\n".join(python_blocks(DOC.read_text(encoding="utf-8")))
     for call in ("oas2gw.load", "oas2gw.validate", "build_plan", "render_boto3", "oas2gw.apply"):
         assert call in code
-    for call in ("dry_run=True", "export_api", "oas2gw.diff"):
+    for call in ("dry_run=True", "api.export", "api.diff"):
         assert call in code
 
 

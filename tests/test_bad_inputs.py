@@ -72,8 +72,8 @@ GENERATED: dict[str, Callable[[Path, str], None]] = {
 }
 #: Options a case needs, for the commands that take them.
 LIMIT_OPTIONS = {"too_large.yaml": ["--max-bytes", "1000"]}
-#: Documents whose only findings are warnings: the documented exit is 0, and 1 with --strict.
-WARNINGS_ONLY = {"duplicate_keys.yaml", "duplicate_keys.json"}
+#: Documents with duplicate keys: an error (E109) for every command.
+DUPLICATES = {"duplicate_keys.yaml", "duplicate_keys.json"}
 
 COMMANDS: dict[str, list[str]] = {
     "validate": ["validate", "{spec}"],
@@ -194,8 +194,7 @@ def test_bad_input_gets_its_committed_answer_from_every_command(
             (tmp_path / output).write_text(SENTINEL)
 
     for command in ("validate", "import-cli", "import-plan", "import-boto3"):
-        if name not in WARNINGS_ONLY:
-            assert answers[command]["exit"] == 1, (command, answers[command])
+        assert answers[command]["exit"] == 1, (command, answers[command])
     golden = expected_path(name)
     if UPDATE or not golden.exists():
         golden.write_text(json.dumps(answers, indent=1, ensure_ascii=False) + "\n")
@@ -204,15 +203,15 @@ def test_bad_input_gets_its_committed_answer_from_every_command(
     assert answers == json.loads(golden.read_text(encoding="utf-8"))
 
 
-def test_duplicate_keys_fail_validate_under_strict(
+def test_duplicate_keys_fail_validate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in sorted(WARNINGS_ONLY):
+    for name in sorted(DUPLICATES):
         prepare(name, tmp_path)
-        code, _, err = run_main(["validate", "--strict", name])
+        code, _, err = run_main(["validate", name])
         assert code == 1
-        assert "W109" in err
+        assert "E109" in err
 
 
 def test_every_committed_case_has_its_expected_answers() -> None:

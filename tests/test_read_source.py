@@ -88,21 +88,21 @@ def test_yaml_anchors_and_aliases_work(tmp_path: Path) -> None:
     assert doc.tree["x-b"] == {"k": "v"} and doc.tree["x-c"] == {"k": "v", "j": "w"}
 
 
-def test_duplicate_key_is_W109_at_the_second_key(tmp_path: Path) -> None:
+def test_duplicate_key_is_E109_at_the_second_key(tmp_path: Path) -> None:
     doc = read(tmp_path, MINIMAL + "x-a:\n  k: 1\n  k: 2\n")
     (diag,) = doc.diagnostics
-    assert (diag.code, diag.pointer) == ("W109", "/x-a/k")
+    assert (diag.code, diag.pointer) == ("E109", "/x-a/k")
     assert diag.location == Location(str(tmp_path / "api.yaml"), 6, 3)
     assert doc.tree is not None and doc.tree["x-a"] == {"k": 2}
 
 
-def test_duplicate_key_in_json_is_W109(tmp_path: Path) -> None:
+def test_duplicate_key_in_json_is_E109(tmp_path: Path) -> None:
     doc = read(
         tmp_path,
         '{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n "paths": {}, "paths": {}}',
     )
     (diag,) = doc.diagnostics
-    assert (diag.code, diag.pointer) == ("W109", "/paths")
+    assert (diag.code, diag.pointer) == ("E109", "/paths")
     assert diag.location is not None and diag.location.line == 2
 
 

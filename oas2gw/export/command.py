@@ -158,7 +158,7 @@ def _document_model(
     # what cannot be read as OpenAPI would write API Gateway's parts into the wrong places
     unsafe = ("E1", "E201", "E251", "E252", "E253")
     unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith(unsafe)]
-    duplicates = [d for d in result.diagnostics if d.code == "W109"]
+    duplicates = [d for d in result.diagnostics if d.code == "E109"]
     if duplicates:  # libyaml keeps the last value, ruamel's round trip the first
         unreadable += [
             *duplicates,

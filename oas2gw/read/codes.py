@@ -54,10 +54,11 @@ E108 = register(
     "An alias refers to a node that contains it, so the document is infinite.",
     "Remove the self-reference.",
 )
-W109 = register(
-    "W109",
+E109 = register(
+    "E109",
     "duplicate mapping key",
-    "A key appears twice in one mapping; YAML and JSON parsers silently keep the last value.",
+    "A key appears twice in one mapping. Parsers silently keep one of the values (most the "
+    "last, some the first), so a reviewer and the tool can read different documents.",
     "Remove or rename one of the keys.",
 )
 E110 = register(

@@ -626,8 +626,8 @@ def _report_duplicates(result: Parsed, found: Sequence[tuple[int, Any, yaml.Mark
         location = Location(result.name, mark.line + 1, mark.column + 1) if mark else None
         result.diagnostics.append(
             Diagnostic(
-                codes.W109,
-                Severity.WARNING,
+                codes.E109,
+                Severity.ERROR,
                 f"duplicate key {key!r}: only the last value is kept",
                 pointer,
                 location,

@@ -622,13 +622,16 @@ def _report_duplicates(result: Parsed, found: Sequence[tuple[int, Any, yaml.Mark
                 (v, join_pointer(pointer, i)) for i, v in enumerate(node) if type(v) in (dict, list)
             )
     for mapping_id, key, mark in found:
-        pointer = join_pointer(pointers.get(mapping_id, ""), str(key))
+        if mapping_id not in pointers:  # the mapping itself lost to a later duplicate key
+            pointer, note = "", " (in a value that a later duplicate key replaced)"
+        else:
+            pointer, note = join_pointer(pointers[mapping_id], str(key)), ""
         location = Location(result.name, mark.line + 1, mark.column + 1) if mark else None
         result.diagnostics.append(
             Diagnostic(
                 codes.E109,
                 Severity.ERROR,
-                f"duplicate key {key!r}: only the last value is kept",
+                f"duplicate key {key!r}: only the last value is kept{note}",
                 pointer,
                 location,
                 file=result.name,

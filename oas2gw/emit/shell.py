@@ -111,6 +111,8 @@ _HEADER = """\
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
 # Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
+# Every value is single-quoted on purpose, JMESPath queries included: nothing may expand.
+# shellcheck disable=SC2016
 set -euo pipefail
 """
 

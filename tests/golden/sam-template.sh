@@ -12,6 +12,8 @@
 # Exit status: 0 done; 1 a step failed (named on stderr); 2 no REST API id given.
 # Progress (one line per method or definition) goes to stderr; stdout stays empty.
 # Needs bash 4 or later and the aws CLI.
+# Every value is single-quoted on purpose, JMESPath queries included: nothing may expand.
+# shellcheck disable=SC2016
 set -euo pipefail
 REST_API_ID=${REST_API_ID:-${1:-}}
 if [[ -z $REST_API_ID ]]; then

@@ -264,3 +264,16 @@ def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = load_document("-")
     assert doc.name == "<stdin>" and doc.tree is not None and doc.diagnostics == []
     assert doc.locator.locate("/paths") == Location("<stdin>", 3, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: " + "[" * 100_000 + "]" * 100_000 + "\n", "a: " + "{x: " * 50_000],
+    ids=["closed", "unclosed"],
+)
+def test_very_deep_flow_nesting_is_refused_before_libyaml_walks_it(text: str) -> None:
+    """libyaml's parser slows with the square of the depth (35 s at 100,000 levels): the depth
+    is measured first, stopping at the limit."""
+    doc = load_document("deep.yaml", text=text)
+    assert doc.tree is None
+    assert [d.code for d in doc.diagnostics] == ["E106"]

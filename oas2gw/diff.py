@@ -14,10 +14,8 @@ when it has one, so a changed timeout reads `29000 -> 5000`, not `(unset) -> 500
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import enum
-import gc
 import json
 import os
 import re
@@ -28,6 +26,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from oas2gw.collector import paused as gc_paused
 from oas2gw.diagnostics import Diagnostic, Location, Severity
 from oas2gw.diff_codes import E501, E502
 from oas2gw.model.normalize import (
@@ -447,20 +446,6 @@ def diff_models(
         changes = _diff_api(_dump(left, no_resources), _dump(right, no_resources))
         changes += _diff_methods(left, right)
     return [c for c in changes if not ignored(c, patterns)]
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building large trees of new objects sets off the cycle collector again and again (four
-    times the cost at 10,000 methods) though none of them can be garbage until we are done;
-    reference counting still frees what is dropped."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # -- rendering -------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oas2gw.collector import paused
 from oas2gw.diagnostics import Diagnostic, error, has_errors
 from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi
 from oas2gw.export import codes as C
@@ -75,21 +74,8 @@ def export_api(
 ) -> ExportResult:
     """Export a REST API as OpenAPI text, or merged into the document `into` (read with
     `options`: its limits, template resource, variables and conditions)."""
-    with _collector_paused():
+    with paused():
         return _export(rest_api_id, dumps, client, oas, fmt, keep_defaults, into, options)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building the model and the output makes many objects and no cycles: the garbage
-    collector's scans would cost a third of the run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _export(

@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
+from oas2gw.collector import paused as paused_gc
 from oas2gw.diagnostics import Location, split_pointer
-from oas2gw.read.source import CFN_TAGS, nesting_bound, paused_gc, run_deep
+from oas2gw.read.source import CFN_TAGS, nesting_bound, run_deep
 
 Tokens = tuple[str, ...]
 

@@ -66,3 +66,28 @@ def test_unresolved_path_parameter_points_at_the_operation() -> None:
     (diag,) = doc.diagnostics
     assert (diag.code, diag.pointer) == ("E203", "/paths/~1a~1{id}/get")
     assert diag.location == Location("<text>", 5, 5)
+
+
+def test_a_oneof_finding_names_the_alternative_that_was_meant(tmp_path: Path) -> None:
+    """A response without `description` is not "missing `$ref`": the Response alternative
+    is judged before the Reference one, through nested `oneOf`s, with where it applies."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      responses:\n"
+        "        '200': {}\n"
+        "        '201':\n"
+        "          description: made\n"
+        "          headers:\n"
+        "            X-Id: {type: string}\n"
+    )
+    doc = load_document(spec)
+    messages = sorted(d.message for d in doc.diagnostics if d.code == "E203")
+    assert messages == [
+        "'description' is a required property",
+        "'schema' is a required property (at headers/X-Id)",
+    ]

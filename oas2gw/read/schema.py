@@ -151,16 +151,32 @@ def _about_an_intrinsic(error: Any) -> bool:
     return False
 
 
+def _deepest(errors: Any) -> Any:
+    """The most telling error among a `oneOf`'s alternatives, descending nested `oneOf`s.
+
+    "...or a Reference object" is rarely what was meant, so `$ref` alternatives are judged last.
+    """
+    from jsonschema.exceptions import best_match
+
+    match = None
+    for _ in range(16):
+        meant = [e for e in errors if e.message != "'$ref' is a required property"]
+        match = best_match(meant or errors)
+        if match is None or not match.context:
+            break
+        errors = match.context
+    return match
+
+
 def _message(error: Any) -> str:
     """The validator's message, shortened: it quotes whole subtrees otherwise."""
     text = str(error.message)
     best = getattr(error, "context", None)
     if best and "is not valid under any of the given schemas" in text:
-        from jsonschema.exceptions import best_match
-
-        match = best_match(best)
+        match = _deepest(best)
         if match is not None:
-            where = "/".join(str(p) for p in match.relative_path)
+            inner = list(match.absolute_path)[len(error.absolute_path) :]
+            where = "/".join(str(p) for p in inner)
             text = f"{match.message}" + (f" (at {where})" if where else "")
     if len(text) > 300:
         text = text[:297] + "..."

@@ -13,6 +13,7 @@ The script needs bash 4+ and the aws CLI only: no jq, no python.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ def render_shell(
     return _Shell(plan, rest_api_id, cli_input_json, _file_name_part(file_prefix)).render()
 
 
+@functools.cache  # a few dozen operations, asked for at every step
 def command_name(operation: str) -> str:
     """`PutIntegration` -> `put-integration`."""
     return _CAMEL.sub("-", operation).lower()
@@ -70,7 +72,9 @@ def quote(text: str) -> str:
 def json_text(value: Any) -> str:
     """Compact JSON, readable non-ASCII, escaped where UTF-8 cannot carry a character."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text if _encodable(text) else json.dumps(value, separators=(",", ":"))
+    if text.isascii() or _encodable(text):
+        return text
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _encodable(text: str) -> bool:
@@ -83,6 +87,8 @@ def _encodable(text: str) -> bool:
 
 def _printable(text: str) -> str:
     """Text safe for a comment or a message: one line, control characters escaped."""
+    if text.isprintable() and (text.isascii() or _encodable(text)):
+        return text  # nearly always: no work per character
     out = []
     for ch in text:
         if ch.isprintable() and _encodable(ch):
@@ -194,11 +200,14 @@ class _Shell:
     cli_input_json: bool
     file_prefix: str
     variables: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: variables of each kind so far (counting them at every definition was quadratic)
+    counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
     def render(self) -> ShellScript:
         self.variables[("resource", "/")] = "RESOURCE_0"
+        self.counts["resource"] = 1
         title = _printable(self.plan.title or "REST API")
         usage = "bash SCRIPT" if self.rest_api_id else "bash SCRIPT REST_API_ID"
         out = [
@@ -228,8 +237,10 @@ class _Shell:
             f"printf 'oas2gw: %s steps done on REST API %s\\n' {len(self.plan.steps)}"
             ' "$REST_API_ID" >&2'
         )
-        out.append("\n".join(self.lines) + "\n")
-        return ShellScript("".join(out), dict(self.files))
+        # one copy of the whole text, not three: the script is 27 MB at 10,000 methods
+        self.lines[0] = "".join(out) + self.lines[0]
+        self.lines.append("")
+        return ShellScript("\n".join(self.lines), dict(self.files))
 
     # --- steps ----------------------------------------------------------------------------
 
@@ -318,7 +329,7 @@ class _Shell:
 
     @staticmethod
     def _needs_json(operation: str, name: str, value: str) -> bool:
-        if "\0" in value or not _encodable(value):
+        if "\0" in value or not (value.isascii() or _encodable(value)):
             return True
         if (operation, name) in _PARAMFILE_EXEMPT:
             return False
@@ -335,8 +346,10 @@ class _Shell:
         return name
 
     def _define(self, ref: Ref, stem: str) -> str:
-        count = sum(1 for kind, _ in self.variables if kind == ref.kind)
+        count = self.counts.get(ref.kind, 0)
         var = f"{stem}_{count + (0 if ref.kind == 'resource' else 1)}"
+        if (ref.kind, ref.key) not in self.variables:
+            self.counts[ref.kind] = count + 1
         self.variables[(ref.kind, ref.key)] = var
         return var
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from oas2gw.model.types import (
@@ -115,7 +115,19 @@ def _templates(templates: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in templates.items()}
 
 
+def _has_null(templates: Mapping[str, Any]) -> bool:
+    return any(v is None for v in templates.values())
+
+
+def _same(new: Sequence[Any], old: Sequence[Any]) -> bool:
+    """The same objects in the same order: a copy would change nothing (the models are
+    frozen, so the canonical form is often the object itself)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
+
+
 def normalize_integration_response(response: IntegrationResponse) -> IntegrationResponse:
+    if response.selection_pattern != "" and not _has_null(response.response_templates):
+        return response
     updates: dict[str, Any] = {"response_templates": _templates(response.response_templates)}
     if response.selection_pattern == "":
         updates["selection_pattern"] = None
@@ -129,12 +141,14 @@ def normalize_integration(
         (normalize_integration_response(r) for r in integration.responses),
         key=lambda r: status_order(r.status_code),
     )
-    updated = integration.model_copy(
-        update={
-            "responses": tuple(responses),
-            "request_templates": _templates(integration.request_templates),
-        }
-    )
+    updated = integration
+    if not _same(responses, integration.responses) or _has_null(integration.request_templates):
+        updated = integration.model_copy(
+            update={
+                "responses": tuple(responses),
+                "request_templates": _templates(integration.request_templates),
+            }
+        )
     return updated if keep_defaults else drop_integration_defaults(updated, resource_id)
 
 
@@ -147,6 +161,8 @@ def normalize_method(
         integration = normalize_integration(
             integration, keep_defaults=keep_defaults, resource_id=resource_id
         )
+    if integration is method.integration and _same(responses, method.responses):
+        return method
     return method.model_copy(update={"responses": tuple(responses), "integration": integration})
 
 
@@ -228,7 +244,9 @@ def normalize(
             ),
             key=lambda m: method_order(m.http_method),
         )
-        resources.append(resource.model_copy(update={"methods": tuple(methods)}))
+        if not _same(methods, resource.methods):
+            resource = resource.model_copy(update={"methods": tuple(methods)})
+        resources.append(resource)
     updated = model.model_copy(update={"resources": tuple(resources)})
     gateway_responses = tuple(
         sorted(

@@ -9,6 +9,7 @@ saved files. Each saved file may hold one of those outputs, several pages concat
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -279,6 +280,15 @@ def _strip_schema_marker(schema: Any) -> Any:
     return schema
 
 
+@functools.cache
+def _known_keys(cls: type[BaseModel]) -> tuple[frozenset[str], bool]:
+    """A model's aliases and field names, and whether it keeps unknown keys (once per class:
+    the dump has 100,000 objects at 10,000 methods)."""
+    fields = cls.model_fields
+    names = {f.alias or n for n, f in fields.items()} | set(fields)
+    return frozenset(names), "extensions" in fields
+
+
 class _Converter:
     def __init__(self, parts: AwsParts, source: str) -> None:
         self.parts = parts
@@ -295,10 +305,10 @@ class _Converter:
     def build(self, cls: type[BaseModel], data: dict[str, Any], where: str) -> Any:
         """Validate one object; fields the model does not know go to its `extensions` when it
         has them (AWS keeps adding fields), and are otherwise left out."""
-        known = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.model_fields)
+        known, extensible = _known_keys(cls)
         fields = {k: v for k, v in data.items() if k in known and v is not None}
         extra = {k: v for k, v in data.items() if k not in known and v is not None}
-        if extra and "extensions" in cls.model_fields:
+        if extra and extensible:
             fields["extensions"] = extra
         try:
             return cls.model_validate(fields)

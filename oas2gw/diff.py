@@ -163,16 +163,25 @@ def parse_path(text: str) -> Segments:
 
 
 def _closing_bracket(text: str, start: int) -> int:
-    """The `]` that ends the key opened at `start`: one followed by `.`, `[` or the end, so
-    that keys holding brackets (`[a]b]`) read back whole."""
-    end = text.find("]", start)
-    while end >= 0 and end + 1 < len(text) and text[end + 1] not in ".[":
-        end = text.find("]", end + 1)
-    return len(text) - 1 if end < 0 else end
+    """The first unescaped `]` after `start`: inside a key, `\\`, `\\[` and `\\]` stand for
+    the characters themselves, so every key reads back whole."""
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "]":
+            return i
+        i += 1
+    return len(text) - 1
 
 
 def _key(name: object) -> str:
-    return f"[{name}]"
+    """`[key]`, with the brackets and backslashes inside the key escaped by a backslash."""
+    text = str(name)
+    if "[" in text or "]" in text or "\\" in text:
+        text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]"
 
 
 def _matches(pattern: Segments, path: Segments) -> bool:

@@ -272,8 +272,16 @@ def test_paths_round_trip_through_parse() -> None:
     path = ("integration", "responses", "[200]", "responseTemplates", "[application/json]")
     assert format_path(path) == "integration.responses[200].responseTemplates[application/json]"
     assert parse_path(format_path(path)) == path
-    odd = ("responseTemplates", "[a]b.c]", "[x[y]")
+    odd = ("responseTemplates", "[a\\]b.c]", "[x\\[y]", "[\\]\\[]", "[back\\\\slash]")
     assert parse_path(format_path(odd)) == odd
+
+
+@pytest.mark.parametrize("key", ["][", "a]b.c", "x[y", "[]", "\\", "a\\]", "."])
+def test_a_key_with_brackets_is_escaped_and_its_change_can_be_ignored(key: str) -> None:
+    right = with_method(api(), "/pets", method("GET", requestTemplates={key: "changed"}))
+    changes = diff_models(api(), right)
+    assert changes
+    assert diff_models(api(), right, ignore=[c.field_path for c in changes]) == []
 
 
 def test_json_format_carries_old_and_new_values() -> None:

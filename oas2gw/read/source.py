@@ -114,7 +114,7 @@ def parse(
         result.text = text
         if not text.strip():
             return result.fail(codes.E103, "the document is empty", 1)
-        if _looks_like_json(text) and _parse_json(result, text):
+        if _looks_like_json(text) and _parse_json(result, text, max_depth):
             pass
         elif result.tree is None and not result.diagnostics:
             _parse_yaml(result, text, max_depth)
@@ -185,15 +185,16 @@ def _looks_like_json(text: str) -> bool:
 _STRICT_JSON = re.compile(r'\s*(\{\s*"|\[\s*[\[{"\d\]-])')
 
 
-def _parse_json(result: Parsed, text: str) -> bool:
+def _parse_json(result: Parsed, text: str, max_depth: int) -> bool:
     """orjson first; a document that is not JSON after all falls back to YAML (its superset)."""
     try:
         with paused_gc():
             tree = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc):
-            line, column = _char_position(text, exc.pos)
-            result.fail(codes.E106, "nesting too deep", line, column)
+        # orjson stops at 1,024 levels ("recursion limit" in older releases, "depth limit" in
+        # newer ones): the same finding as our own, lower limit gives
+        if "recursion" in str(exc) or "depth limit" in str(exc):
+            result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
             return True
         if not _STRICT_JSON.match(text):  # e.g. `{openapi: 3.0.1, ...}`: YAML flow style
             probe = Parsed(result.name)

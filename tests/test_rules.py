@@ -335,7 +335,7 @@ BAD: list[Any] = [
     ),
     (
         "unknown_authorizer_type_is_E312",
-        api(authorizers=(token_authorizer(type="JWT"),)),
+        api(authorizers=(token_authorizer(type="SAML"),)),
         "E312",
         E,
         AUTH + "/type",

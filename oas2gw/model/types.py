@@ -166,6 +166,8 @@ class Authorizer(Frozen):
     authorizer_result_ttl_in_seconds: int | None = Field(None, alias="authorizerResultTtlInSeconds")
     provider_arns: tuple[Text, ...] = Field((), alias="providerARNs")
     auth_type: str | None = Field(None, alias="authType")
+    #: JWT authorizers (issuer, audiences), newer than some botocore releases
+    jwt_configuration: dict[str, Any] | None = Field(None, alias="jwtConfiguration")
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
     pointer: str = Field("", exclude=True)
 

@@ -324,6 +324,9 @@ def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
         with paused_gc():
             tree = run_deep(loader.get_single_data, bound)
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, in newer releases
+            result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
+            return
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
         code = codes.E111 if isinstance(exc, yaml.constructor.ConstructorError) else codes.E104

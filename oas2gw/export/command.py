@@ -131,23 +131,17 @@ def _document_model(
     and the reader's findings (E1xx: syntax, encoding, size, depth, aliases, `$ref`; duplicate
     keys) that make merging into it unsafe: the merge's own parsers have none of the reader's
     limits and disagree on duplicate keys."""
-    try:
-        from oas2gw.api import load
-    except ImportError:
-        return None, []
-    try:
-        result = load(path, options=options, rules=False)
-    except ImportError:  # the reader is not installed in this tree
-        return None, []
-    # E1xx: syntax, encoding, limits, `$ref`; E201: no OpenAPI version it knows; E251-E253:
-    # shapes the model cannot hold (a list for `paths`, `responses` as a string): merging into
-    # what cannot be read as OpenAPI would write API Gateway's parts into the wrong places
+    from oas2gw.api import load
+
+    result = load(path, options=options, rules=False)
+    # E1xx: syntax, encoding, limits, `$ref`, duplicate keys (libyaml keeps the last value,
+    # ruamel's round trip the first); E201: no OpenAPI version it knows; E251-E253: shapes the
+    # model cannot hold (a list for `paths`, `responses` as a string): merging into what cannot
+    # be read as OpenAPI would write API Gateway's parts into the wrong places
     unsafe = ("E1", "E201", "E251", "E252", "E253")
     unreadable = [d for d in result.diagnostics if d.is_error and d.code.startswith(unsafe)]
-    duplicates = [d for d in result.diagnostics if d.code == "E109"]
-    if duplicates:  # libyaml keeps the last value, ruamel's round trip the first
-        unreadable += [
-            *duplicates,
-            error(C.E404, f"{os.fspath(path)} has duplicate keys: remove them before merging"),
-        ]
+    if any(d.code == "E109" for d in unreadable):
+        unreadable.append(
+            error(C.E404, f"{os.fspath(path)} has duplicate keys: remove them before merging")
+        )
     return result.model, unreadable

@@ -485,56 +485,160 @@ def _literal(value: str, indent: str) -> str:
     return f"|{chomp}\n{lines}"
 
 
-def _yaml_value(value: Any, indent: str, out: list[str], seq: str = "") -> None:
-    """`value` after a `key:` or `- ` already written (without its space); `seq` indents a
-    list under its key (documents differ: `key:\n- a` or `key:\n  - a`)."""
-    if isinstance(value, dict):
-        if not value:
-            out.append(" {}\n")
-            return
-        out.append("\n")
-        _yaml_mapping(value, indent + "  ", out, seq=seq)
-    elif isinstance(value, list):
-        if not value:
-            out.append(" []\n")
-            return
-        out.append("\n")
-        _yaml_sequence(value, indent + seq, out, seq)
-    elif isinstance(value, str) and "\n" in value and _literal_ok(value):
-        out.append(" " + _literal(value, indent + "  "))
-    else:
-        out.append(" " + _scalar(value) + "\n")
+class _YamlWriter:
+    """Block-style YAML of a tree, one `out` entry per line or block.
+
+    The hot loops take exact `str`, `dict`, `list`, `int`, `bool` and `None` inline and look
+    each string's written form up in `words` or `names` (keys and values repeat massively: at 10,000
+    operations 600,000 strings are written, 20,000 of them distinct). Anything else (a subclass,
+    a float) goes through `_other`, which is the general rule; the fast paths are that rule
+    specialised to one exact type, so the text is the same either way."""
+
+    __slots__ = ("names", "out", "seq", "words")
+
+    def __init__(self, seq: str = "") -> None:
+        self.out: list[str] = []
+        #: how much deeper than its key a list under a key is indented ("" or "  ")
+        self.seq = seq
+        #: string -> its one-line form; "" for a string written as a literal block
+        self.words: dict[str, str] = {}
+        #: key -> its form (never a literal block)
+        self.names: dict[str, str] = {}
+
+    def word(self, value: str) -> str:
+        """How `value` is written on one line, or "" when it is a literal block."""
+        form = "" if "\n" in value and _literal_ok(value) else _string(value)
+        self.words[value] = form
+        return form
+
+    def mapping(self, node: dict[Any, Any], indent: str, lead: str) -> None:
+        """The entries of a non-empty mapping at `indent`, the first line starting `lead`."""
+        append = self.out.append
+        words = self.words
+        names = self.names
+        inner = indent + "  "
+        for key, value in node.items():
+            if type(key) is str:
+                try:
+                    k = names[key]
+                except KeyError:
+                    k = names[key] = _string(key)
+            else:  # integer status codes read from YAML, str subclasses
+                k = _string(str(key))
+            kind = type(value)
+            if kind is str:
+                try:
+                    form = words[value]
+                except KeyError:
+                    form = self.word(value)
+                if form:
+                    append(f"{lead}{k}: {form}\n")
+                else:
+                    append(f"{lead}{k}: {_literal(value, inner)}")
+            elif kind is dict:
+                if value:
+                    append(f"{lead}{k}:\n")
+                    self.mapping(value, inner, inner)
+                else:
+                    append(f"{lead}{k}: {{}}\n")
+            elif kind is list:
+                if value:
+                    append(f"{lead}{k}:\n")
+                    self.sequence(value, indent + self.seq)
+                else:
+                    append(f"{lead}{k}: []\n")
+            elif value is True:
+                append(f"{lead}{k}: true\n")
+            elif value is False:
+                append(f"{lead}{k}: false\n")
+            elif value is None:
+                append(f"{lead}{k}: null\n")
+            elif kind is int:
+                append(f"{lead}{k}: {value}\n")
+            else:
+                append(f"{lead}{k}:")
+                self.value(value, indent)
+            lead = indent
+
+    def sequence(self, node: list[Any], indent: str) -> None:
+        """The items of a non-empty list, each starting `indent` + `- `."""
+        append = self.out.append
+        words = self.words
+        dash = indent + "- "
+        inner = indent + "  "
+        for item in node:
+            kind = type(item)
+            if kind is str:
+                try:
+                    form = words[item]
+                except KeyError:
+                    form = self.word(item)
+                if form:
+                    append(f"{dash}{form}\n")
+                else:
+                    append(f"{dash}{_literal(item, inner)}")
+            elif kind is dict and item:
+                self.mapping(item, inner, dash)
+            else:
+                self.item(item, indent)
+
+    def item(self, item: Any, indent: str) -> None:
+        if isinstance(item, dict) and item:
+            self.mapping(item, indent + "  ", indent + "- ")
+        elif isinstance(item, list) and item:
+            self.out.append(f"{indent}-\n")
+            self.sequence(item, indent + "  ")
+        else:
+            self.out.append(f"{indent}-")
+            self.value(item, indent)
+
+    def value(self, value: Any, indent: str) -> None:
+        """The general rule: `value` after a `key:` or `-` already written (without its
+        space), the key at `indent`."""
+        append = self.out.append
+        if isinstance(value, dict):
+            if not value:
+                append(" {}\n")
+                return
+            append("\n")
+            self.mapping(value, indent + "  ", indent + "  ")
+        elif isinstance(value, list):
+            if not value:
+                append(" []\n")
+                return
+            append("\n")
+            self.sequence(value, indent + self.seq)
+        elif isinstance(value, str) and "\n" in value and _literal_ok(value):
+            append(" " + _literal(value, indent + "  "))
+        else:
+            append(" " + _scalar(value) + "\n")
 
 
 def _yaml_mapping(
     node: dict[str, Any], indent: str, out: list[str], first: str = "", seq: str = ""
 ) -> None:
-    lead = first or indent
-    for key, value in node.items():
-        out.append(f"{lead}{_scalar(str(key))}:")
-        _yaml_value(value, indent, out, seq)
-        lead = indent
+    """Append a non-empty mapping's lines to `out`, at `indent`, the first line starting
+    `first` (a list item's `- `); lists under keys indented by `seq`."""
+    writer = _YamlWriter(seq)
+    writer.mapping(node, indent, first or indent)
+    out.extend(writer.out)
 
 
 def _yaml_sequence(node: list[Any], indent: str, out: list[str], seq: str = "") -> None:
-    for item in node:
-        if isinstance(item, dict) and item:
-            _yaml_mapping(item, indent + "  ", out, first=indent + "- ", seq=seq)
-        elif isinstance(item, list) and item:
-            out.append(f"{indent}-\n")
-            _yaml_sequence(item, indent + "  ", out, seq)
-        else:
-            out.append(f"{indent}-")
-            _yaml_value(item, indent, out, seq)
+    """Append a non-empty list's lines to `out`, each item at `indent`."""
+    writer = _YamlWriter(seq)
+    writer.sequence(node, indent)
+    out.extend(writer.out)
 
 
 def render_yaml(tree: Any) -> str:
-    out: list[str] = []
+    writer = _YamlWriter()
     if isinstance(tree, dict) and tree:
-        _yaml_mapping(tree, "", out)
+        writer.mapping(tree, "", "")
     elif isinstance(tree, list) and tree:
-        _yaml_sequence(tree, "", out)
+        writer.sequence(tree, "")
     else:
+        out = writer.out
         out.append(_scalar(tree) if not isinstance(tree, (dict, list)) else json.dumps(tree))
         out.append("\n")
-    return "".join(out)
+    return "".join(writer.out)

@@ -88,11 +88,22 @@ def has_errors(diags: Iterable[Diagnostic], strict: bool = False) -> bool:
 
 
 def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = token if type(token) is str else str(token)
+    if "~" in text or "/" in text:  # rare: most tokens pass as they are, uncopied
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:
-    return base + "".join("/" + escape_pointer_token(t) for t in tokens)
+    return base + "".join(["/" + escape_pointer_token(t) for t in tokens])
+
+
+def pointer_at(base: str, token: str | int) -> str:
+    """`join_pointer` for one token, without the tuple and the join: builders call it per node."""
+    text = token if type(token) is str else str(token)
+    if "~" in text or "/" in text:
+        return base + "/" + text.replace("~", "~0").replace("/", "~1")
+    return base + "/" + text
 
 
 def split_pointer(pointer: str) -> list[str]:

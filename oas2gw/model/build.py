@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from oas2gw.diagnostics import Diagnostic, DiagnosticList, escape_pointer_token, join_pointer
+from oas2gw.diagnostics import Diagnostic, DiagnosticList, join_pointer, pointer_at
 from oas2gw.model import build_codes as C
 from oas2gw.model.types import (
     ApiModel,
@@ -75,6 +75,8 @@ class _Builder:
         self.diags = DiagnosticList()
         self.models: dict[str, Any] = {}
         self.schema_names: dict[int, str] = {}
+        #: `$ref` -> the model it names (a pure function of the text; refs repeat)
+        self.ref_names: dict[str, str | None] = {}
         self.schemes: dict[str, Mapping[str, Any]] = {}
         self.oas2 = False
         self.schemes_pointer = "/components/securitySchemes"
@@ -102,7 +104,8 @@ class _Builder:
     def construct(self, cls: type[BaseModel], data: dict[str, Any], pointer: str) -> Any:
         """Validate `data` into `cls`; on failure report each field and drop the bad ones."""
         try:
-            return cls.model_validate(data)
+            # what `cls.model_validate` runs, without its wrapper: 55,000 calls at 10,000 ops
+            return cls.__pydantic_validator__.validate_python(data)
         except ValidationError as exc:
             bad: set[str] = set()
             for err in exc.errors():
@@ -190,7 +193,9 @@ class _Builder:
             ptr, schemes = "/components/securitySchemes", comps.get("securitySchemes")
         self.schemes_pointer = ptr
         for name, scheme in self.mapping(schemes, ptr, "security schemes").items():
-            self.schemes[str(name)] = self.mapping(scheme, _at(ptr, name), "a security scheme")
+            self.schemes[str(name)] = self.mapping(
+                scheme, pointer_at(ptr, name), "a security scheme"
+            )
 
     def read_validators(self, root: Mapping[str, Any]) -> list[RequestValidator]:
         ptr = "/" + X + "request-validators"
@@ -198,8 +203,8 @@ class _Builder:
         for name, body in self.mapping(
             root.get(X + "request-validators"), ptr, "validators"
         ).items():
-            body = self.mapping(body, _at(ptr, name), "a request validator")
-            v = self.construct(RequestValidator, {"name": str(name), **body}, _at(ptr, name))
+            body = self.mapping(body, pointer_at(ptr, name), "a request validator")
+            v = self.construct(RequestValidator, {"name": str(name), **body}, pointer_at(ptr, name))
             if v is not None:
                 out.append(v)
         return out
@@ -210,7 +215,7 @@ class _Builder:
         for rtype, body in self.mapping(
             root.get(X + "gateway-responses"), ptr, "gateway responses"
         ).items():
-            where = _at(ptr, rtype)
+            where = pointer_at(ptr, rtype)
             body = self.mapping(body, where, "a gateway response")
             g = self.construct(GatewayResponse, {"responseType": str(rtype), **body}, where)
             if g is not None:
@@ -251,6 +256,10 @@ class _Builder:
         return out
 
     # -- paths -------------------------------------------------------------------------------
+    #
+    # The builder visits ~25 nodes per operation. Pointers are built only for what keeps one
+    # (the model objects' `pointer`) or where a diagnostic is reported; a node that has the
+    # shape the reader makes (`type(x) is dict`) is taken without a call.
 
     def read_paths(self, root: Mapping[str, Any], root_security: Any) -> list[Resource]:
         paths = self.mapping(root.get("paths"), "/paths", "paths")
@@ -261,12 +270,15 @@ class _Builder:
                 continue
             if path.startswith("x-"):
                 continue
-            ptr = _at("/paths", path)
+            ptr = pointer_at("/paths", path)
             if not path.startswith("/"):
                 self.diags.error(C.E254, f"path {path!r} must start with '/'", ptr)
                 continue
-            item = self.mapping(item, ptr, "a path item")
-            shared = self.sequence(item.get("parameters"), ptr + "/parameters", "parameters")
+            if type(item) is not dict:
+                item = self.mapping(item, ptr, "a path item")
+            shared = item.get("parameters")
+            if type(shared) is not list:
+                shared = self.sequence(shared, ptr + "/parameters", "parameters")
             methods = []
             for key, op in item.items():
                 if not isinstance(key, str):
@@ -280,12 +292,12 @@ class _Builder:
                     self.diags.warning(
                         C.W255,
                         "API Gateway has no TRACE method; the operation is skipped",
-                        _at(ptr, key),
+                        pointer_at(ptr, key),
                     )
                     continue
                 else:
                     continue
-                m = self.read_method(verb, op, _at(ptr, key), shared, ptr, root_security)
+                m = self.read_method(verb, op, pointer_at(ptr, key), shared, ptr, root_security)
                 if m is not None:
                     methods.append(m)
             resources.append(Resource(path=path, methods=tuple(methods), pointer=ptr))
@@ -300,14 +312,16 @@ class _Builder:
         path_ptr: str,
         root_security: Any,
     ) -> Method | None:
-        op = self.mapping(op_value, ptr, "an operation")
+        op = op_value if type(op_value) is dict else self.mapping(op_value, ptr, "an operation")
         data: dict[str, Any] = {"httpMethod": verb}
-        if isinstance(op.get("operationId"), str):
-            data["operationName"] = op["operationId"]
+        operation_id = op.get("operationId")
+        if isinstance(operation_id, str):
+            data["operationName"] = operation_id
         params, models = self.read_parameters(shared, path_ptr, op, ptr)
         data["requestParameters"] = params
         data["requestModels"] = models
-        data.update(self.read_security(op, ptr, root_security))
+        if "security" in op or root_security is not None or X + "auth" in op:
+            data.update(self.read_security(op, ptr, root_security))
         validator = op.get(X + "request-validator")
         if validator is not None:
             if isinstance(validator, str):
@@ -316,11 +330,11 @@ class _Builder:
                 self.diags.error(
                     C.E251,
                     "x-amazon-apigateway-request-validator must be a validator name",
-                    _at(ptr, X + "request-validator"),
+                    ptr + "/" + X + "request-validator",
                 )
         data["responses"] = self.read_method_responses(op, ptr)
         if INTEGRATION in op:
-            data["integration"] = self.read_integration(op[INTEGRATION], _at(ptr, INTEGRATION))
+            data["integration"] = self.read_integration(op[INTEGRATION], ptr + "/" + INTEGRATION)
         data["pointer"] = ptr
         method: Method | None = self.construct(Method, data, ptr)
         return method
@@ -328,37 +342,38 @@ class _Builder:
     def read_parameters(
         self, shared: list[Any], path_ptr: str, op: Mapping[str, Any], ptr: str
     ) -> tuple[dict[str, bool], dict[str, str]]:
-        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
-        sources = [(shared, path_ptr + "/parameters")]
-        sources.append(
-            (
-                self.sequence(op.get("parameters"), ptr + "/parameters", "parameters"),
-                ptr + "/parameters",
-            )
-        )
-        for plist, base in sources:
+        # (location, name) -> the parameter, its list's pointer and its index there
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str, int]] = {}
+        own = op.get("parameters")
+        if type(own) is not list:
+            own = self.sequence(own, ptr + "/parameters", "parameters")
+        for plist, base in ((shared, path_ptr + "/parameters"), (own, ptr + "/parameters")):
             for i, p in enumerate(plist):
-                where = _at(base, i)
-                p = self.mapping(p, where, "a parameter")
+                if type(p) is not dict:
+                    p = self.mapping(p, f"{base}/{i}", "a parameter")
                 name, loc = p.get("name"), p.get("in")
                 if not isinstance(name, str) or not isinstance(loc, str):
-                    self.diags.error(C.E251, "a parameter needs a string `name` and `in`", where)
+                    self.diags.error(
+                        C.E251, "a parameter needs a string `name` and `in`", f"{base}/{i}"
+                    )
                     continue
-                merged[(loc, name)] = (p, where)
+                merged[(loc, name)] = (p, base, i)
         params: dict[str, bool] = {}
         models: dict[str, str] = {}
-        for (loc, name), (p, where) in merged.items():
+        for (loc, name), (p, base, i) in merged.items():
             if loc in PARAM_LOCATIONS:
                 required = p.get("required", loc == "path")
                 params[f"method.request.{PARAM_LOCATIONS[loc]}.{name}"] = bool(required)
             elif loc == "body":
-                model = self.schema_model(p.get("schema"), where + "/schema", op, "body")
+                model = self.schema_model(p.get("schema"), f"{base}/{i}")
                 if model:
                     for ct in self.consumes(op):
                         models[ct] = model
             elif loc == "cookie":
                 self.diags.warning(
-                    C.W256, f"API Gateway REST APIs cannot declare cookie parameter {name!r}", where
+                    C.W256,
+                    f"API Gateway REST APIs cannot declare cookie parameter {name!r}",
+                    f"{base}/{i}",
                 )
         body = op.get("requestBody")
         if body is not None:
@@ -367,9 +382,9 @@ class _Builder:
                 self.mapping(body, bptr, "requestBody").get("content"), bptr + "/content", "content"
             )
             for ct, media in content.items():
-                mptr = _at(bptr + "/content", ct)
-                media = self.mapping(media, mptr, "a media type")
-                model = self.schema_model(media.get("schema"), mptr + "/schema", op, "request")
+                if type(media) is not dict:
+                    media = self.mapping(media, pointer_at(bptr + "/content", ct), "a media type")
+                model = self.schema_model(media.get("schema"), bptr + "/content", ct)
                 if model:
                     models[str(ct)] = model
         return params, models
@@ -381,32 +396,42 @@ class _Builder:
     root_consumes: Any = None
     root_produces: Any = None
 
-    def schema_model(self, schema: Any, ptr: str, op: Mapping[str, Any], role: str) -> str | None:
-        """The API Gateway model a schema names: its `$ref` target, or the schema itself."""
+    def schema_model(self, schema: Any, base: str, token: str | None = None) -> str | None:
+        """The API Gateway model a schema names: its `$ref` target, or the schema itself.
+
+        The schema sits at `base` (`/token` appended when given) + `/schema`: the pointer is
+        joined only for the warning.
+        """
         if type(schema) is not dict and not isinstance(schema, Mapping):
             return None
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            name = model_name_from_ref(ref)
+            try:
+                name = self.ref_names[ref]
+            except KeyError:
+                name = self.ref_names[ref] = model_name_from_ref(ref)
             if name is None:
-                self.diags.warning(C.W257, f"schema reference {ref!r} names no model", ptr)
+                where = base if token is None else pointer_at(base, token)
+                self.diags.warning(
+                    C.W257, f"schema reference {ref!r} names no model", where + "/schema"
+                )
             return name
-        known = self.schema_names.get(id(schema))
-        if known is not None:
-            return known
-        return None
+        return self.schema_names.get(id(schema))
 
     def read_security(self, op: Mapping[str, Any], ptr: str, root_security: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
         security = op.get("security", root_security)
         sec_ptr = ptr + "/security" if "security" in op else "/security"
         for i, requirement in enumerate(self.sequence(security, sec_ptr, "security")):
-            rptr = _at(sec_ptr, i)
-            for name, scopes in self.mapping(requirement, rptr, "a security requirement").items():
+            if type(requirement) is not dict:
+                requirement = self.mapping(requirement, f"{sec_ptr}/{i}", "a security requirement")
+            for name, scopes in requirement.items():
                 scheme = self.schemes.get(str(name))
                 if scheme is None:
                     self.diags.error(
-                        C.E258, f"security scheme {name!r} is not defined", _at(rptr, name)
+                        C.E258,
+                        f"security scheme {name!r} is not defined",
+                        pointer_at(f"{sec_ptr}/{i}", name),
                     )
                     continue
                 authtype = str(scheme.get(X + "authtype", "")).lower()
@@ -425,7 +450,7 @@ class _Builder:
                     out["apiKeyRequired"] = True
         auth_ext = op.get(X + "auth")
         if auth_ext is not None:
-            aptr = _at(ptr, X + "auth")
+            aptr = ptr + "/" + X + "auth"
             kind = str(self.mapping(auth_ext, aptr, "x-amazon-apigateway-auth").get("type", ""))
             if kind.lower() == "aws_iam":
                 out["authorizationType"] = "AWS_IAM"
@@ -440,31 +465,41 @@ class _Builder:
     def read_method_responses(self, op: Mapping[str, Any], ptr: str) -> list[MethodResponse]:
         rptr = ptr + "/responses"
         out = []
-        for status, resp in self.mapping(op.get("responses"), rptr, "responses").items():
-            code = str(status)
-            where = _at(rptr, code)
+        responses = op.get("responses")
+        if type(responses) is not dict:
+            responses = self.mapping(responses, rptr, "responses")
+        for status, resp in responses.items():
+            code = status if type(status) is str else str(status)
             if code == "default" or code.startswith("x-"):
                 continue
-            resp = self.mapping(resp, where, "a response")
-            headers = self.mapping(resp.get("headers"), where + "/headers", "headers")
+            where = pointer_at(rptr, code)
+            if type(resp) is not dict:
+                resp = self.mapping(resp, where, "a response")
+            headers = resp.get("headers")
+            if type(headers) is not dict:
+                headers = self.mapping(headers, where + "/headers", "headers")
             params = {
-                f"method.response.header.{h}": bool(
+                f"method.response.header.{h}": (
                     isinstance(spec, Mapping) and spec.get("required", False) is True
                 )
                 for h, spec in headers.items()
             }
             models: dict[str, str] = {}
             if self.oas2:
-                model = self.schema_model(resp.get("schema"), where + "/schema", op, "response")
+                model = self.schema_model(resp.get("schema"), where)
                 if model:
                     for ct in self.produces(op):
                         models[ct] = model
             else:
-                content = self.mapping(resp.get("content"), where + "/content", "content")
+                content = resp.get("content")
+                if type(content) is not dict:
+                    content = self.mapping(content, where + "/content", "content")
                 for ct, media in content.items():
-                    mptr = _at(where + "/content", ct)
-                    media = self.mapping(media, mptr, "a media type")
-                    model = self.schema_model(media.get("schema"), mptr + "/schema", op, "response")
+                    if type(media) is not dict:
+                        media = self.mapping(
+                            media, pointer_at(where + "/content", ct), "a media type"
+                        )
+                    model = self.schema_model(media.get("schema"), where + "/content", ct)
                     if model:
                         models[str(ct)] = model
             data = {
@@ -490,14 +525,14 @@ class _Builder:
                 ptr,
             )
             return None
-        known = _INTEGRATION_KEYS
+        fields = _INTEGRATION_FIELDS
         data: dict[str, Any] = {}
         extensions: dict[str, Any] = {}
         for key, v in value.items():
-            if key in known and key != "responses":
-                data[str(key)] = v
+            if key in fields:
+                data[key if type(key) is str else str(key)] = v
             elif key != "responses":
-                extensions[str(key)] = v
+                extensions[key if type(key) is str else str(key)] = v
         if "type" not in data:
             self.diags.error(
                 C.E253,
@@ -507,17 +542,23 @@ class _Builder:
             return None
         responses = []
         rptr = ptr + "/responses"
-        for pattern, body in self.mapping(value.get("responses"), rptr, "responses").items():
-            where = _at(rptr, pattern)
-            body = self.mapping(body, where, "an integration response")
+        bodies = value.get("responses")
+        if type(bodies) is not dict:
+            bodies = self.mapping(bodies, rptr, "responses")
+        response_keys = _INTEGRATION_RESPONSE_KEYS
+        for pattern, body in bodies.items():
+            where = pointer_at(rptr, pattern)
+            if type(body) is not dict:
+                body = self.mapping(body, where, "an integration response")
             rdata: dict[str, Any] = {}
             rext: dict[str, Any] = {}
             for key, v in body.items():
-                (rdata if key in _INTEGRATION_RESPONSE_KEYS else rext)[str(key)] = v
+                (rdata if key in response_keys else rext)[key if type(key) is str else str(key)] = v
             if "statusCode" not in rdata:
                 self.diags.error(C.E253, "an integration response needs a statusCode", where)
                 continue
-            rdata["selectionPattern"] = None if str(pattern) == "default" else str(pattern)
+            text = pattern if type(pattern) is str else str(pattern)
+            rdata["selectionPattern"] = None if text == "default" else text
             rdata["pointer"] = where
             rdata["extensions"] = rext
             ir = self.construct(IntegrationResponse, rdata, where)
@@ -536,15 +577,12 @@ def _keys(cls: type[BaseModel]) -> frozenset[str]:
 
 
 _INTEGRATION_KEYS = _keys(Integration) - {"extensions", "pointer"}
+#: the integration's keys that feed fields directly (its responses are read apart)
+_INTEGRATION_FIELDS = _INTEGRATION_KEYS - {"responses"}
 _INTEGRATION_RESPONSE_KEYS = frozenset(
     {"statusCode", "responseParameters", "responseTemplates", "contentHandling"}
 )
 _AUTHORIZER_KEYS = _keys(Authorizer)
-
-
-def _at(base: str, token: str | int) -> str:
-    """`join_pointer` for one token, without its generator: the builder makes 10 per method."""
-    return base + "/" + escape_pointer_token(token)
 
 
 def _alias_of(cls: type[BaseModel], field: str) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
 from typing import Any, Literal
 
 import orjson
 import yaml
 
-from oas2gw.diagnostics import Diagnostic, join_pointer, warning
+from oas2gw.diagnostics import Diagnostic, join_pointer, pointer_at, warning
 from oas2gw.model.normalize import rewrite_model_refs
 from oas2gw.model.types import (
     ApiModel,
@@ -88,10 +87,19 @@ def localize_refs(schema: Any, oas: OasVersion) -> Any:
     return rewrite_model_refs(schema, schema_ref("", oas))
 
 
-def _dump(obj: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+def _dump(obj: Any, *, skip: set[str] | None = None) -> dict[str, Any]:
     """A model's fields by alias, leaving out unset and empty values and `skip`."""
-    data = obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(skip))
-    return {k: v for k, v in data.items() if v not in ({}, [], ())}
+    data = obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=skip)
+    # JSON-mode values are dicts, lists, strings, numbers and booleans: among them only an
+    # empty dict or list equals `{}`, `[]` or `()`, and those are falsy
+    return {k: v for k, v in data.items() if v or not isinstance(v, (dict, list, tuple))}
+
+
+#: fields that `_dump` leaves out, per model: each has its own place in the document
+_GATEWAY_RESPONSE_SKIP = {"response_type"}
+_AUTHORIZER_SKIP = {"name", "auth_type", "pointer"}
+_INTEGRATION_SKIP = {"responses"}
+_INTEGRATION_RESPONSE_SKIP = {"selection_pattern"}
 
 
 class _Emitter:
@@ -103,6 +111,23 @@ class _Emitter:
         self.sigv4_scheme = SIGV4_SCHEME
         self.missing: set[str | None] = set()
         self.api_key_scheme = API_KEY_SCHEME
+        #: model name -> its `$ref` (a few models serve thousands of responses)
+        self.refs: dict[str, str] = {}
+        #: request parameter -> (name, `in`), or None when OpenAPI has no form for it
+        self.params: dict[str, tuple[str, str] | None] = {}
+
+    def ref(self, name: str) -> dict[str, str]:
+        try:
+            return {"$ref": self.refs[name]}
+        except KeyError:
+            ref = self.refs[name] = schema_ref(name, self.oas)
+            return {"$ref": ref}
+
+    def param(self, key: str) -> tuple[str, str] | None:
+        found = _PARAM.match(key)
+        form = None if found is None else (found[2], _PARAM_IN[found[1]])
+        self.params[key] = form
+        return form
 
     def document(self) -> tuple[dict[str, Any], list[Diagnostic]]:
         m = self.model
@@ -177,7 +202,7 @@ class _Emitter:
 
     @staticmethod
     def gateway_response(g: GatewayResponse) -> dict[str, Any]:
-        return _dump(g, skip=("response_type",))
+        return _dump(g, skip=_GATEWAY_RESPONSE_SKIP)
 
     def authorizer_scheme(self, a: Authorizer) -> dict[str, Any]:
         source = a.identity_source if isinstance(a.identity_source, str) else ""
@@ -186,7 +211,7 @@ class _Emitter:
             if source.startswith("method.request.header.") and "," not in source
             else "Unused"
         )
-        body = _dump(a, skip=("name", "auth_type", "pointer"))
+        body = _dump(a, skip=_AUTHORIZER_SKIP)
         body["type"] = a.type.lower()
         for key, value in a.extensions.items():
             body.setdefault(key, value)
@@ -202,14 +227,16 @@ class _Emitter:
         paths: dict[str, Any] = {}
         for resource in self.model.resources:
             item: dict[str, Any] = {}
+            base = pointer_at("/paths", resource.path)
             for method in resource.methods:
-                ptr = join_pointer("/paths", resource.path, _method_key(method.http_method))
-                item[_method_key(method.http_method)] = self.operation(method, ptr)
+                key = _method_key(method.http_method)
+                item[key] = self.operation(method, pointer_at(base, key))
             paths[resource.path] = item
         return paths
 
     def operation(self, method: Method, ptr: str) -> dict[str, Any]:
         op: dict[str, Any] = {}
+        produces: set[str] = set()
         if method.operation_name is not None:
             op["operationId"] = method.operation_name
         parameters = self.parameters(method, ptr)
@@ -219,21 +246,20 @@ class _Emitter:
                 op["consumes"] = consumes
             if body is not None:
                 parameters.append(body)
-            produces = sorted({ct for r in method.responses for ct in r.response_models})
+            produces = {ct for r in method.responses for ct in r.response_models}
             if produces:
-                op["produces"] = produces
+                op["produces"] = sorted(produces)
         if parameters:
             op["parameters"] = parameters
         if self.oas != "2.0" and method.request_models:
             op["requestBody"] = {
                 "content": {
-                    ct: {"schema": {"$ref": schema_ref(name, self.oas)}}
-                    for ct, name in method.request_models.items()
+                    ct: {"schema": self.ref(name)} for ct, name in method.request_models.items()
                 },
                 "required": True,
             }
         op["responses"] = {
-            r.status_code: self.method_response(r, method, ptr) for r in method.responses
+            r.status_code: self.method_response(r, produces, ptr) for r in method.responses
         }
         security = self.security(method, ptr)
         if security:
@@ -246,9 +272,13 @@ class _Emitter:
 
     def parameters(self, method: Method, ptr: str) -> list[dict[str, Any]]:
         out = []
+        params = self.params
         for key, required in method.request_parameters.items():
-            found = _PARAM.match(key)
-            if found is None:
+            try:
+                form = params[key]
+            except KeyError:
+                form = self.param(key)
+            if form is None:
                 self.diags.append(
                     warning(
                         "W402",
@@ -257,8 +287,8 @@ class _Emitter:
                     )
                 )
                 continue
-            where, name = found.groups()
-            param: dict[str, Any] = {"name": name, "in": _PARAM_IN[where], "required": required}
+            name, where = form
+            param: dict[str, Any] = {"name": name, "in": where, "required": required}
             if self.oas == "2.0":
                 param["type"] = "string"
             else:
@@ -284,10 +314,11 @@ class _Emitter:
             "in": "body",
             "name": names[0],
             "required": True,
-            "schema": {"$ref": schema_ref(names[0], self.oas)},
+            "schema": self.ref(names[0]),
         }
 
-    def method_response(self, r: MethodResponse, method: Method, ptr: str) -> dict[str, Any]:
+    def method_response(self, r: MethodResponse, produces: set[str], ptr: str) -> dict[str, Any]:
+        """`produces`: the method's response content types (Swagger 2.0 has one list)."""
         out: dict[str, Any] = {"description": f"{r.status_code} response"}
         headers: dict[str, Any] = {}
         for key, required in r.response_parameters.items():
@@ -309,7 +340,6 @@ class _Emitter:
         if r.response_models:
             if self.oas == "2.0":
                 names = list(dict.fromkeys(r.response_models.values()))
-                produces = {ct for x in method.responses for ct in x.response_models}
                 if len(names) > 1 or produces != set(r.response_models):
                     self.diags.append(
                         warning(
@@ -319,11 +349,10 @@ class _Emitter:
                             join_pointer(ptr, "responses", r.status_code),
                         )
                     )
-                out["schema"] = {"$ref": schema_ref(names[0], self.oas)}
+                out["schema"] = self.ref(names[0])
             else:
                 out["content"] = {
-                    ct: {"schema": {"$ref": schema_ref(name, self.oas)}}
-                    for ct, name in r.response_models.items()
+                    ct: {"schema": self.ref(name)} for ct, name in r.response_models.items()
                 }
         if headers:
             out["headers"] = headers
@@ -367,7 +396,7 @@ class _Emitter:
 
     @staticmethod
     def integration(integration: Integration) -> dict[str, Any]:
-        out = _dump(integration, skip=("responses",))
+        out = _dump(integration, skip=_INTEGRATION_SKIP)
         responses: dict[str, Any] = {}
         for r in integration.responses:
             key = "default" if r.selection_pattern is None else r.selection_pattern
@@ -380,7 +409,7 @@ class _Emitter:
 
 
 def _integration_response(r: IntegrationResponse) -> dict[str, Any]:
-    out = _dump(r, skip=("selection_pattern",))
+    out = _dump(r, skip=_INTEGRATION_RESPONSE_SKIP)
     for key, value in r.extensions.items():
         out.setdefault(key, value)
     return out

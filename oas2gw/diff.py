@@ -381,7 +381,7 @@ def _diff_methods(left: ApiModel, right: ApiModel) -> list[Change]:
             out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
         elif key not in old:
             out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
-        else:
+        elif old[key] is not new[key]:  # the same object when both sides read the same JSON
             a, b = _dump(old[key]), _dump(new[key])
             if a != b:
                 walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)

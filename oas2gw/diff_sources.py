@@ -25,6 +25,7 @@ from oas2gw.diff import (
 from oas2gw.diff_codes import E503
 
 if TYPE_CHECKING:
+    from oas2gw.export.dump import MethodMemo
     from oas2gw.model.types import ApiModel
     from oas2gw.read import ReadOptions
 
@@ -72,9 +73,11 @@ def read_side(
     options: ReadOptions | None = None,
     client: Any = None,
     client_factory: ClientFactory | None = None,
+    memo: MethodMemo | None = None,
 ) -> Side:
     """Read one side, normalised as export normalises. A live side uses `client`, or one made
-    by `client_factory` (default: from the usual AWS environment)."""
+    by `client_factory` (default: from the usual AWS environment). Saved JSON shares `memo`
+    with the other side's: the methods both hold as the same JSON are built once."""
     from oas2gw.model.normalize import normalize
     from oas2gw.read import ReadOptions
 
@@ -95,7 +98,7 @@ def read_side(
         if size > options.max_bytes:
             message = f"{size} bytes is over the {options.max_bytes}-byte limit"
             return Side(spec, kind, None, [Diagnostic(E105, Severity.ERROR, message, file=spec)])
-        model, diags = read_dump([spec])
+        model, diags = read_dump([spec], memo=memo)
         return Side(spec, kind, model, _once([_named(d, spec) for d in diags]))
     from oas2gw.api import load
 
@@ -191,7 +194,10 @@ def diff_sides(
     client: Any = None,
     client_factory: ClientFactory | None = None,
 ) -> DiffResult:
-    """Read both sides and compare them. Two live sides share one client."""
+    """Read both sides and compare them. Two live sides share one client; two saved dumps
+    share the methods they hold as the same JSON (compared as the same objects, at no cost)."""
+    from oas2gw.export.dump import MethodMemo
+
     if client is None and left.startswith(LIVE_PREFIX) and right.startswith(LIVE_PREFIX):
         factory = client_factory
         if factory is None:
@@ -203,8 +209,14 @@ def diff_sides(
         except Exception:  # reported once per side by `read_side`, with the reason
             client = None
     with gc_paused():
-        a = read_side(left, options=options, client=client, client_factory=client_factory)
-        b = read_side(right, options=options, client=client, client_factory=client_factory)
+        memo = MethodMemo()
+        a = read_side(
+            left, options=options, client=client, client_factory=client_factory, memo=memo
+        )
+        b = read_side(
+            right, options=options, client=client, client_factory=client_factory, memo=memo
+        )
+        del memo
         if a.model is None or b.model is None:
             return DiffResult(a, b)
         changes = diff_models(a.model, b.model, ignore=ignore, normalized=True)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from oas2gw.diagnostics import Diagnostic, DiagnosticList, Severity, join_pointer
 from oas2gw.export import codes as C
-from oas2gw.model.normalize import normalize
+from oas2gw.model.normalize import normalize, normalize_method
 from oas2gw.model.types import (
     ApiModel,
     Authorizer,
@@ -55,13 +55,20 @@ class AwsParts:
     documentation_parts: list[dict[str, Any]] | None = None
     #: get-export documents, turned into models by the builder
     exports: list[tuple[str, Any]] = field(default_factory=list)
+    #: a saved file held NaN or an infinity (which only the json module reads)
+    non_finite: bool = False
 
 
 def model_from_aws(
-    parts: AwsParts, *, keep_defaults: bool = False, source: str = ""
+    parts: AwsParts,
+    *,
+    keep_defaults: bool = False,
+    source: str = "",
+    memo: MethodMemo | None = None,
 ) -> tuple[ApiModel, list[Diagnostic]]:
-    """The model of what API Gateway holds, normalised unless `keep_defaults`."""
-    return _Converter(parts, source).model(keep_defaults)
+    """The model of what API Gateway holds, normalised unless `keep_defaults`. A `memo` shared
+    by several calls lets each reuse the methods an earlier one read from the same JSON."""
+    return _Converter(parts, source, memo).model(keep_defaults)
 
 
 # -- saved files ---------------------------------------------------------------------------
@@ -84,13 +91,14 @@ def read_dump(
     *,
     keep_defaults: bool = False,
     texts: Mapping[str, str | bytes] | None = None,
+    memo: MethodMemo | None = None,
 ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """Read saved API Gateway outputs (any mix, any order) into one model.
 
     `texts` maps a name in `paths` to its content, for callers that hold it already. The model is
-    None when no file could be used.
+    None when no file could be used. `memo`: see `MethodMemo`.
     """
-    model, diags, _ = read_dump_parts(paths, keep_defaults=keep_defaults, texts=texts)
+    model, diags, _ = read_dump_parts(paths, keep_defaults=keep_defaults, texts=texts, memo=memo)
     return model, diags
 
 
@@ -99,6 +107,7 @@ def read_dump_parts(
     *,
     keep_defaults: bool = False,
     texts: Mapping[str, str | bytes] | None = None,
+    memo: MethodMemo | None = None,
 ) -> tuple[ApiModel | None, list[Diagnostic], frozenset[str]]:
     """`read_dump`, and the parts of the API (`PARTS`) the files did not hold."""
     parts = AwsParts()
@@ -106,7 +115,7 @@ def read_dump_parts(
     for path in paths:
         name = os.fspath(path)
         raw = texts[name] if texts is not None and name in texts else Path(name).read_bytes()
-        for value in _json_values(raw, name, diags):
+        for value in _json_values(raw, name, diags, parts):
             classify(value, parts, name, diags)
     if not parts.resources and not parts.exports and not parts.rest_api:
         if not diags.items:
@@ -121,7 +130,7 @@ def read_dump_parts(
     if parts.exports and not parts.resources:
         return (*_from_exports(parts, keep_defaults, diags), frozenset())
     source = ", ".join(os.fspath(p) for p in paths)
-    model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=source)
+    model, more = model_from_aws(parts, keep_defaults=keep_defaults, source=source, memo=memo)
     diagnostics = diags.items + [d if d.file else replace(d, file=source) for d in more]
     return model, diagnostics, unknown_parts(parts)
 
@@ -136,15 +145,24 @@ def _templates(data: dict[str, Any], key: str) -> None:
         data[key] = {k: ("" if v is None else v) for k, v in data[key].items()}
 
 
-def _json_values(raw: str | bytes, name: str, diags: DiagnosticList) -> list[Any]:
+def _json_values(
+    raw: str | bytes, name: str, diags: DiagnosticList, parts: AwsParts | None = None
+) -> list[Any]:
     """One JSON value, or several concatenated (pages saved one after the other); YAML for a
-    `get-export --accepts application/yaml` document."""
+    `get-export --accepts application/yaml` document. `parts.non_finite` is set when the text
+    holds NaN or an infinity (orjson refuses them; the json module reads them)."""
     try:
         return [orjson.loads(raw)]
     except orjson.JSONDecodeError:
         pass
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    decoder = json.JSONDecoder()
+
+    def non_finite(constant: str) -> float:
+        if parts is not None:
+            parts.non_finite = True
+        return float(constant)
+
+    decoder = json.JSONDecoder(parse_constant=non_finite)
     values: list[Any] = []
     pos, end = 0, len(text)
     try:
@@ -289,10 +307,56 @@ def _known_keys(cls: type[BaseModel]) -> tuple[frozenset[str], bool]:
     return frozenset(names), "extensions" in fields
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One method as read: its saved JSON, the context it was read in, and the outcome."""
+
+    saved: bytes
+    resource_id: str | None
+    keep_defaults: bool
+    names: tuple[str | None, str | None]
+    diagnostics: tuple[Diagnostic, ...]
+    method: Method | None
+
+    def matches(self, saved: bytes | None, resource_id: str | None, keep_defaults: bool) -> bool:
+        return (
+            saved == self.saved
+            and resource_id == self.resource_id
+            and keep_defaults == self.keep_defaults
+        )
+
+
+class MethodMemo:
+    """The methods one reading of saved JSON produced, by (path, HTTP method), for a second
+    reading to take where its saved JSON is the same: two dumps of one API (`diff`) then
+    build only the methods that differ, and share the rest as the same objects.
+
+    Reading a method is a function of its saved JSON, its resource's id, the names its
+    authorizer and validator ids resolve to, and `keep_defaults`; the memo compares all of
+    them. The JSON is compared as orjson writes it, which tells `1` from `1.0` and `true` and
+    keeps key order (Python's `==` does neither). Values orjson writes as `null` (NaN,
+    infinities) are not compared: `not_comparable` turns the memo off for a source with them.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], _Read] = {}
+        self.enabled = True
+
+    def saved(self, body: dict[str, Any]) -> bytes | None:
+        if not self.enabled:
+            return None
+        try:
+            return orjson.dumps(body)
+        except orjson.JSONEncodeError:  # an integer past 64 bits, read by the json module
+            return None
+
+
 class _Converter:
-    def __init__(self, parts: AwsParts, source: str) -> None:
+    def __init__(self, parts: AwsParts, source: str, memo: MethodMemo | None = None) -> None:
         self.parts = parts
         self.source = source
+        self.memo = memo if memo is not None and not parts.non_finite else None
+        self.keep_defaults = False
         self.diags = DiagnosticList()
         self.warned: set[tuple[str, str]] = set()
         self.authorizer_names = {
@@ -317,6 +381,7 @@ class _Converter:
             return None
 
     def model(self, keep_defaults: bool) -> tuple[ApiModel, list[Diagnostic]]:
+        self.keep_defaults = keep_defaults
         rest = self.parts.rest_api
         resources, ids = self.resources()
         data: dict[str, Any] = {
@@ -339,11 +404,21 @@ class _Converter:
         model = self.build(ApiModel, data, "the REST API")
         if model is None:
             model = ApiModel(resources=tuple(resources))
-        return normalize(model, keep_defaults=keep_defaults, resource_ids=ids), self.diags.items
+        # `resources` normalised each method with these ids (see `method_at`)
+        normalized = normalize(
+            model, keep_defaults=keep_defaults, resource_ids=ids, methods_normalized=True
+        )
+        return normalized, self.diags.items
 
     def resources(self) -> tuple[list[Resource], dict[str, str]]:
+        # each path's id first (the last page's wins), so that each method is normalised as it
+        # is read, with the id `normalize` gives it: normalising twice changes nothing
+        ids = {
+            item["path"]: item["id"]
+            for item in self.parts.resources
+            if isinstance(item.get("path"), str) and isinstance(item.get("id"), str)
+        }
         by_path: dict[str, Resource] = {}
-        ids: dict[str, str] = {}
         for item in self.parts.resources:
             path = item.get("path")
             if not isinstance(path, str):
@@ -351,34 +426,76 @@ class _Converter:
                 continue
             methods = []
             raw_methods = item.get("resourceMethods") or {}
+            resource_id = ids.get(path)
             for verb, body in raw_methods.items() if isinstance(raw_methods, dict) else ():
-                where = join_pointer("", path, verb)
-                if not isinstance(body, dict):
-                    self.diags.error(C.E403, f"method {where} is not an object; skipped")
-                    continue
-                method = self.method({"httpMethod": verb, **body}, where)
+                method = self.method_at(path, verb, body, resource_id)
                 if method is not None:
                     methods.append(method)
             previous = by_path.get(path)
             if previous is not None:  # the same resource on two pages
                 methods = list(previous.methods) + methods
             by_path[path] = Resource(path=path, methods=tuple(methods))
-            if isinstance(item.get("id"), str):
-                ids[path] = item["id"]
         return list(by_path.values()), ids
 
-    def method(self, body: dict[str, Any], where: str) -> Method | None:
+    def method_at(self, path: str, verb: str, body: Any, resource_id: str | None) -> Method | None:
+        """The normalised method `verb` of `path`; the memo's own object when the memo read
+        the same saved JSON in the same context."""
+        where = join_pointer("", path, verb)
+        if not isinstance(body, dict):
+            self.diags.error(C.E403, f"method {where} is not an object; skipped")
+            return None
+        memo, key = self.memo, (path, verb)
+        saved = memo.saved(body) if memo is not None else None
+        entry = memo.entries.get(key) if memo is not None else None
+        if entry is not None and entry.matches(saved, resource_id, self.keep_defaults):
+            # a fresh read names the authorizer and validator first (each unnamed id warned
+            # about once per source); with the same names, the build is the same
+            names = self.names(body)
+            if names == entry.names:
+                self.diags.items.extend(entry.diagnostics)
+                return entry.method
+        names = self.names(body)
+        start = len(self.diags.items)
+        method = self.method({"httpMethod": verb, **body}, where, names)
+        if method is not None:
+            method = normalize_method(
+                method, keep_defaults=self.keep_defaults, resource_id=resource_id
+            )
+        if memo is not None and saved is not None:
+            diagnostics = tuple(self.diags.items[start:])
+            memo.entries[key] = _Read(
+                saved, resource_id, self.keep_defaults, names, diagnostics, method
+            )
+        return method
+
+    def names(self, body: Mapping[str, Any]) -> tuple[str | None, str | None]:
+        """The names of a method's authorizer and request validator, told by their ids."""
+        authorizer_id, validator_id = body.get("authorizerId"), body.get("requestValidatorId")
+        authorizer = (
+            None
+            if authorizer_id is None
+            else self.name_of(authorizer_id, self.authorizer_names, "authorizer")
+        )
+        validator = (
+            None
+            if validator_id is None
+            else self.name_of(validator_id, self.validator_names, "request validator")
+        )
+        return authorizer, validator
+
+    def method(
+        self, body: dict[str, Any], where: str, names: tuple[str | None, str | None]
+    ) -> Method | None:
         data = dict(body)
         integration = data.pop("methodIntegration", None)
         responses = data.pop("methodResponses", None) or {}
-        authorizer_id = data.pop("authorizerId", None)
-        validator_id = data.pop("requestValidatorId", None)
-        if authorizer_id is not None:
-            data["authorizer"] = self.name_of(authorizer_id, self.authorizer_names, "authorizer")
-        if validator_id is not None:
-            data["requestValidator"] = self.name_of(
-                validator_id, self.validator_names, "request validator"
-            )
+        data.pop("authorizerId", None)
+        data.pop("requestValidatorId", None)
+        authorizer, validator = names
+        if authorizer is not None:
+            data["authorizer"] = authorizer
+        if validator is not None:
+            data["requestValidator"] = validator
         data["responses"] = [
             r
             for r in (

@@ -226,21 +226,30 @@ def normalize(
     *,
     keep_defaults: bool = False,
     resource_ids: Mapping[str, str] | None = None,
+    methods_normalized: bool = False,
 ) -> ApiModel:
     """The canonical form of `model`: resources by path, methods and responses in fixed order,
     read-back defaults left out unless `keep_defaults`. `resource_ids` (path -> id) lets a
-    cache namespace equal to its resource id count as a default."""
+    cache namespace equal to its resource id count as a default. `methods_normalized` says
+    each method is already what `normalize_method` makes of it with these arguments (a reader
+    that normalises as it reads): it would hand each back as it is, so it is not asked."""
     ids = resource_ids or {}
     if model.default_request_validator is not None:  # API Gateway applies it to each method
         model = _apply_default_validator(model)
+        methods_normalized = False  # a method given the default validator is a new one
     resources = []
     for resource in sorted(model.resources, key=lambda r: r.path):
         if not resource.methods:  # API Gateway makes parents as needed; a bare path says nothing
             continue
+        resource_id = ids.get(resource.path)
         methods = sorted(
             (
-                normalize_method(m, keep_defaults=keep_defaults, resource_id=ids.get(resource.path))
-                for m in resource.methods
+                resource.methods
+                if methods_normalized
+                else (
+                    normalize_method(m, keep_defaults=keep_defaults, resource_id=resource_id)
+                    for m in resource.methods
+                )
             ),
             key=lambda m: method_order(m.http_method),
         )

@@ -1,0 +1,170 @@
+"""Two dumps of one API share the methods they hold as the same JSON (`MethodMemo`): the
+shortcut must give what reading each dump on its own gives, model, diagnostics and diff alike,
+whatever changed between them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oas2gw.diff import count_methods, diff_models, render_changes
+from oas2gw.diff_sources import diff_sides
+from oas2gw.export.dump import MethodMemo, read_dump
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # benchmarks/ is not a package: found through sys.path
+
+OPS = 40
+BASE = generate.resources_dump(OPS)
+DRIFT = generate.resources_dump(OPS, drift=True)
+AUTHORIZERS = {"items": [{"id": "auth01", "name": "Lambda", "type": "TOKEN"}]}
+VALIDATORS = {"items": [{"id": "val001", "name": "all", "validateRequestBody": True}]}
+
+#: values that compare equal in Python but are different JSON, and ones the models refuse
+JSON_VALUES = st.sampled_from(
+    [0, 1, 1.0, True, False, None, "", "1", "internet", "INTERNET", 29000, 29000.0, "29000",
+     [], {}, {"Fn::Sub": "x"}, {"Fn::Sub": 1}, {"Fn::Sub": True}, [1], [True], -0.0, 0.0,
+     2**70, "res001", "auth01", "nope99"]
+)  # fmt: skip
+FIELDS = st.sampled_from(
+    ["authorizationType", "apiKeyRequired", "operationName", "authorizerId",
+     "requestValidatorId", "requestParameters", "x-unknown", "httpMethod",
+     "methodIntegration.timeoutInMillis", "methodIntegration.connectionType",
+     "methodIntegration.cacheNamespace", "methodIntegration.x-new", "methodIntegration.type",
+     "methodIntegration.requestTemplates", "methodIntegration.cacheKeyParameters",
+     "methodIntegration.integrationResponses", "methodResponses", "methodIntegration"]
+)  # fmt: skip
+
+
+def _methods(dump: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for item in dump["items"] for m in (item.get("resourceMethods") or {}).values()]
+
+
+def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
+    out = copy.deepcopy(dump)
+    methods = _methods(out)
+    for _ in range(data.draw(st.integers(1, 4))):
+        how = data.draw(st.sampled_from(["set", "drop", "reorder", "resource-id", "page"]))
+        method = methods[data.draw(st.integers(0, len(methods) - 1))]
+        if how == "resource-id":
+            item = out["items"][data.draw(st.integers(0, len(out["items"]) - 1))]
+            item["id"] = data.draw(st.sampled_from(["res001", "zz99zz99", None]))
+            continue
+        if how == "page":  # the same resource once more, as a second page would repeat it
+            out["items"].append(copy.deepcopy(out["items"][-1]))
+            continue
+        if how == "reorder":
+            reordered = dict(reversed(list(method.items())))
+            method.clear()
+            method.update(reordered)
+            continue
+        target, _, key = data.draw(FIELDS).rpartition(".")
+        holder = method.get(target) if target else method
+        if not isinstance(holder, dict):
+            continue
+        if how == "drop":
+            holder.pop(key, None)
+        else:
+            holder[key] = copy.deepcopy(data.draw(JSON_VALUES))
+    return out
+
+
+def _write(tmp: Path, name: str, *values: dict[str, Any]) -> str:
+    path = tmp / name
+    try:
+        path.write_bytes(b"\n".join(orjson.dumps(v) for v in values))
+    except orjson.JSONEncodeError:  # past 64 bits: the json module writes it
+        path.write_text("\n".join(json.dumps(v) for v in values))
+    return str(path)
+
+
+def _read(path: str, memo: MethodMemo | None = None) -> tuple[str, list[str]]:
+    """The model as `repr` shows it (which tells `1` from `True`, unlike `==`) and the
+    diagnostics."""
+    model, diags = read_dump([path], memo=memo)
+    return repr(model), [d.render() for d in diags]
+
+
+def _assert_same_as_reading_alone(left: str, right: str) -> None:
+    memo = MethodMemo()
+    assert _read(left, memo) == _read(left)
+    assert _read(right, memo) == _read(right)
+    a, _ = read_dump([left])
+    b, _ = read_dump([right])
+    assert a is not None and b is not None
+    changes = diff_models(a, b, normalized=True)
+    expected = render_changes(changes, "json", compared=count_methods(a, b), left=left, right=right)
+    assert diff_sides(left, right).render("json") == expected
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_mutated_dump_reads_the_same_with_the_memo_as_alone(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    left = _write(tmp_path, "left.json", BASE, AUTHORIZERS, VALIDATORS)
+    right = _write(tmp_path, "right.json", _mutate(BASE, data), AUTHORIZERS, VALIDATORS)
+    _assert_same_as_reading_alone(left, right)
+
+
+def test_the_benchmark_drift_reads_the_same_with_the_memo_as_alone(tmp_path: Path) -> None:
+    _assert_same_as_reading_alone(
+        _write(tmp_path, "a.json", BASE), _write(tmp_path, "b.json", DRIFT)
+    )
+
+
+def test_methods_read_from_the_same_json_are_shared_and_others_are_not(tmp_path: Path) -> None:
+    memo = MethodMemo()
+    a, _ = read_dump([_write(tmp_path, "a.json", BASE)], memo=memo)
+    b, _ = read_dump([_write(tmp_path, "b.json", DRIFT)], memo=memo)
+    assert a is not None and b is not None
+    pairs = list(zip(a.iter_methods(), b.iter_methods(), strict=True))
+    shared = [(r.path, m.http_method) for (r, m), (_, n) in pairs if m is n]
+    changed = {(r.path, m.http_method) for (r, m), (_, n) in pairs if m != n}
+    assert changed and shared
+    assert not changed & set(shared)
+
+
+def test_an_authorizer_named_differently_on_the_right_is_read_again(tmp_path: Path) -> None:
+    renamed = {"items": [{"id": "auth01", "name": "Other", "type": "TOKEN"}]}
+    left = _write(tmp_path, "a.json", BASE, AUTHORIZERS)
+    right = _write(tmp_path, "b.json", BASE, renamed)
+    _assert_same_as_reading_alone(left, right)
+    result = diff_sides(left, right)
+    assert {c.field for c in result.changes if c.scope.value == "method"} == {("authorizer",)}
+
+
+def test_an_unnamed_authorizer_is_warned_about_once_per_side(tmp_path: Path) -> None:
+    left = _write(tmp_path, "a.json", BASE)
+    right = _write(tmp_path, "b.json", BASE)
+    _assert_same_as_reading_alone(left, right)
+    warnings = [d for d in diff_sides(left, right).diagnostics if d.code == "W404"]
+    assert sorted(d.file or "" for d in warnings if "auth01" in d.message) == [left, right]
+
+
+def test_nan_in_a_dump_turns_the_memo_off(tmp_path: Path) -> None:
+    dump = copy.deepcopy(BASE)
+    _methods(dump)[0]["x-odd"] = None
+    right = tmp_path / "b.json"
+    right.write_text(json.dumps(dump).replace('"x-odd": null', '"x-odd": NaN', 1))
+    left = _write(tmp_path, "a.json", dump)
+    _assert_same_as_reading_alone(left, str(right))
+    memo = MethodMemo()
+    read_dump([left], memo=memo)
+    b, _ = read_dump([str(right)], memo=memo)
+    c, _ = read_dump([left], memo=memo)
+    assert b is not None and c is not None
+    pairs = zip(b.iter_methods(), c.iter_methods(), strict=True)
+    assert all(m is not n for (_, m), (_, n) in pairs)

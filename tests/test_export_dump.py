@@ -200,6 +200,21 @@ def test_not_json_is_E402_and_an_unknown_item_is_E403(tmp_path: Path) -> None:
     assert model is not None and [d.code for d in diags] == ["E403"]
 
 
+def test_responses_and_ids_of_the_wrong_shape_are_E403_not_a_crash(tmp_path: Path) -> None:
+    integration = {**METHOD_GET["methodIntegration"], "integrationResponses": {"200": [1]}}
+    bodies = [
+        {**METHOD_GET, "methodResponses": 1},
+        {**METHOD_GET, "methodResponses": {"200": "x"}},
+        {**METHOD_GET, "methodIntegration": integration},
+        {**METHOD_GET, "authorizerId": ["au1234"]},
+    ]
+    for body in bodies:
+        page = {"items": [{"id": "res001", "path": "/pets/{id}", "resourceMethods": {"GET": body}}]}
+        dump = write(tmp_path, "r.json", page, AUTHORIZERS, VALIDATORS)
+        model, diags = read_dump([dump])
+        assert model is not None and [d.code for d in diags] == ["E403"], body
+
+
 def test_an_empty_file_list_of_nothing_useful_is_E402(tmp_path: Path) -> None:
     model, diags = read_dump([write(tmp_path, "v.json", VALIDATORS)])
     assert model is None and [d.code for d in diags] == ["E402"]

@@ -499,8 +499,8 @@ class _Converter:
         data["responses"] = [
             r
             for r in (
-                self.build(MethodResponse, {"statusCode": code, **(resp or {})}, where)
-                for code, resp in responses.items()
+                self.build(MethodResponse, {"statusCode": code, **resp}, where)
+                for code, resp in self.responses(responses, "methodResponses", where)
             )
             if r is not None
         ]
@@ -508,7 +508,23 @@ class _Converter:
             data["integration"] = self.integration(integration, where)
         return self.build(Method, data, where)  # type: ignore[no-any-return]
 
+    def responses(self, value: Any, what: str, where: str) -> list[tuple[Any, dict[str, Any]]]:
+        """The responses of a method or integration by status code; what is not an object is
+        reported and skipped (a hand-edited file may hold anything)."""
+        if not isinstance(value, dict):
+            self.diags.error(C.E403, f"{what} of {where} is not an object; skipped")
+            return []
+        out = []
+        for code, resp in value.items():
+            if not resp or isinstance(resp, dict):  # null, like any empty value, is no members
+                out.append((code, resp or {}))
+            else:
+                self.diags.error(C.E403, f"{what}[{code}] of {where} is not an object; skipped")
+        return out
+
     def name_of(self, ident: str, names: Mapping[str, str], what: str) -> str:
+        if isinstance(ident, (dict, list)):  # no id: the model refuses it, saying where
+            return ident
         if ident in names:
             return names[ident]
         if (what, ident) not in self.warned:
@@ -522,8 +538,8 @@ class _Converter:
         data = dict(body)
         responses = data.pop("integrationResponses", None) or {}
         data["responses"] = []
-        for code, resp in responses.items():
-            rdata = {"statusCode": code, **(resp or {})}
+        for code, resp in self.responses(responses, "integrationResponses", where):
+            rdata = {"statusCode": code, **resp}
             _templates(rdata, "responseTemplates")
             r = self.build(IntegrationResponse, rdata, where)
             if r is not None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -101,6 +101,11 @@ _ENUM_FALLBACKS: dict[str, tuple[str, ...]] = {
     # plain strings in botocore too: API Gateway's documented values
     "AuthorizationType": AUTHORIZATION_TYPES,
     "HttpMethod": HTTP_METHODS,
+}
+
+#: the same as sets: the rules look up ~9 values per method
+_KNOWN_VALUES: dict[str, frozenset[str]] = {
+    shape: frozenset(values) for shape, values in _ENUM_FALLBACKS.items()
 }
 
 #: the enumerated fields of an integration: (botocore shape, model field, extension key)
@@ -198,6 +203,8 @@ HTTP_AUTHORITY = re.compile(r"https?://(?:[^/?#@\s]*@)?[^/?#@:\s]+(?::\d*)?(?=[/
 
 def _placeholders_removed(uri: str) -> str:
     """The uri with stage variables and path parameters replaced by a plain token."""
+    if "{" not in uri:  # both start with one
+        return uri
     return URI_PARAM.sub("p", STAGE_VARIABLE.sub("0", uri))
 
 
@@ -208,6 +215,8 @@ _DEFAULTED = frozenset({"AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"})
 
 def unsubstituted(text: str) -> list[str]:
     """Template placeholders (`${AWS::Region}`, `${lambda_uri}`) left in a literal string."""
+    if "${" not in text:  # what every placeholder starts with: nothing to look for
+        return []
     names = (n.strip() for n in _PLACEHOLDER.findall(text))
     return list(dict.fromkeys(n for n in names if not n.startswith("stageVariables.")))
 
@@ -223,6 +232,57 @@ def http_uri_problem(uri: str) -> str | None:
             return "holds characters that must be percent-encoded: " + " ".join(map(repr, bad))
         return "holds a '%' that does not start a %XX escape"
     return None
+
+
+#: status codes STATUS_CODE accepts that are plain ASCII: looked up before the regex runs
+_ASCII_STATUS_CODES = frozenset(str(code) for code in range(100, 600))
+_NEED_AUTHORIZERS = frozenset({"CUSTOM", "COGNITO_USER_POOLS"})
+_KNOWN_HANDLINGS = frozenset({None, *CONTENT_HANDLINGS})
+
+# Verdicts on expressions, cached per distinct text: a document repeats the same few mapping
+# expressions thousands of times. Each is a pure function of its string; the caches are bounded
+# so that a hostile document cannot grow them without limit.
+_MEMO = 4096
+
+
+@lru_cache(maxsize=_MEMO)
+def _integration_request_key(key: str) -> tuple[str, str] | None:
+    """(location, name) of `integration.request.{location}.{name}`, or None."""
+    match = INTEGRATION_REQUEST_KEY.fullmatch(key)
+    return (match[1], match[2]) if match else None
+
+
+@lru_cache(maxsize=_MEMO)
+def _request_source(value: str) -> tuple[str, str] | Literal[True] | None:
+    """An integration request value: (location, name) of the method request parameter it
+    reads, True for any other mapping expression, None for no expression at all."""
+    source = METHOD_REQUEST_PARAM.fullmatch(value)
+    if source:
+        return (source[1], source[2])
+    if METHOD_BODY.fullmatch(value) or STAGE_OR_CONTEXT.fullmatch(value) or _is_static(value):
+        return True
+    return None
+
+
+@lru_cache(maxsize=_MEMO)
+def _method_response_header(key: str) -> bool:
+    return METHOD_RESPONSE_HEADER.fullmatch(key) is not None
+
+
+@lru_cache(maxsize=_MEMO)
+def _response_source(value: str) -> bool:
+    """Is an integration response value a mapping expression API Gateway reads?"""
+    return bool(
+        INTEGRATION_RESPONSE_HEADER.fullmatch(value)
+        or INTEGRATION_BODY.fullmatch(value)
+        or STAGE_OR_CONTEXT.fullmatch(value)
+        or _is_static(value)
+    )
+
+
+def _uri_parameters(uri: str) -> tuple[str, ...]:
+    """The distinct `{name}`s of a uri's path, in order of appearance."""
+    return tuple(dict.fromkeys(URI_PARAM.findall(uri)))
 
 
 # --- CloudFormation intrinsics ---------------------------------------------------------------
@@ -314,9 +374,10 @@ class _Rules:
         self.check_api()
         for authorizer in self.model.authorizers:
             self.check_authorizer(authorizer)
-        for resource, method in self.model.iter_methods():
+        methods = self.model.iter_methods()
+        for resource, method in methods:
             self.check_method(resource, method)
-        self.check_intrinsics()
+        self.check_intrinsics(methods)
         return self.out.items
 
     # -- helpers ----------------------------------------------------------------------------
@@ -325,9 +386,7 @@ class _Rules:
         self, shape: str, value: str | None, what: str, pointer: str, code: str = C.E312
     ) -> bool:
         """Report a value outside botocore's enum; True when the value is acceptable."""
-        if value is None:
-            return True
-        if value in _ENUM_FALLBACKS.get(shape, ()):
+        if value is None or value in _KNOWN_VALUES.get(shape, ()):
             return True  # known to this version: no need to load botocore's model
         allowed = enum_values(shape)
         if not allowed or value in allowed:
@@ -421,7 +480,7 @@ class _Rules:
             )
 
     def status_code(self, code: str, what: str, pointer: str) -> bool:
-        if STATUS_CODE.fullmatch(code):
+        if code in _ASCII_STATUS_CODES or STATUS_CODE.fullmatch(code):
             return True
         self.out.error(
             C.E317, f"{what} status code {code!r} must be three digits from 100 to 599", pointer
@@ -496,20 +555,34 @@ class _Rules:
 
     def check_method(self, resource: Resource, method: Method) -> None:
         ptr = method.pointer
-        self.enum(
-            "AuthorizationType", method.authorization_type, "authorizationType", ptr + "/security"
-        )
-        self.authorization(method)
+        if method.authorization_type not in _KNOWN_VALUES["AuthorizationType"]:
+            self.enum(
+                "AuthorizationType",
+                method.authorization_type,
+                "authorizationType",
+                ptr + "/security",
+            )
+        if (
+            method.authorizer is not None
+            or method.authorization_scopes
+            or method.authorization_type in _NEED_AUTHORIZERS
+        ):
+            self.authorization(method)
         if method.request_validator is not None:
             self.validator(method.request_validator, join_pointer(ptr, X + "request-validator"))
+        models = self.model.models
         for content_type, name in method.request_models.items():
-            self.model_ref(name, f"request model for {content_type}", ptr)
+            if name not in models and name not in BUILTIN_MODELS:
+                self.model_ref(name, f"request model for {content_type}", ptr)
         statuses: dict[str, MethodResponse] = {}
         for response in method.responses:
-            self.status_code(response.status_code, "method response", response.pointer)
-            statuses[response.status_code] = response
+            code = response.status_code
+            if code not in _ASCII_STATUS_CODES:
+                self.status_code(code, "method response", response.pointer)
+            statuses[code] = response
             for content_type, name in response.response_models.items():
-                self.model_ref(name, f"response model for {content_type}", response.pointer)
+                if name not in models and name not in BUILTIN_MODELS:
+                    self.model_ref(name, f"response model for {content_type}", response.pointer)
         if method.integration is None:
             self.out.warning(
                 C.W336,
@@ -591,7 +664,9 @@ class _Rules:
             "IntegrationType", integ.type, "integration type", ptr + "/type", C.E300
         )
         for shape, field, key in _INTEGRATION_ENUMS:
-            self.enum(shape, getattr(integ, field), key, ptr + "/" + key)
+            value = getattr(integ, field)
+            if value is not None and value not in _KNOWN_VALUES[shape]:
+                self.enum(shape, value, key, ptr + "/" + key)
         for key in integ.extensions:
             self.unknown_key(key, join_pointer(ptr, key), "integration")
         if known_type:
@@ -721,16 +796,22 @@ class _Rules:
     def uri_parameters(self, integ: Integration) -> None:
         """Every `{name}` in the uri is filled by an `integration.request.path.name` mapping."""
         assert isinstance(integ.uri, str)
-        uri = STAGE_VARIABLE.sub("", integ.uri)
+        uri = integ.uri
+        if "{" not in uri:  # no stage variable, no parameter
+            return
+        uri = STAGE_VARIABLE.sub("", uri)
         if integ.type in ("AWS", "AWS_PROXY"):
             # only the service path, not the embedded function ARN, takes parameters
             uri = uri.split(":path/", 1)[1] if ":path/" in uri else ""
+        names = _uri_parameters(uri)
+        if not names:
+            return
         mapped = {
-            m[2]
+            parsed[1]
             for key in integ.request_parameters
-            if (m := INTEGRATION_REQUEST_KEY.fullmatch(key)) and m[1] == "path"
+            if (parsed := _integration_request_key(key)) and parsed[0] == "path"
         }
-        for name in dict.fromkeys(URI_PARAM.findall(uri)):
+        for name in names:
             if name not in mapped:
                 self.out.warning(
                     C.W333,
@@ -819,25 +900,24 @@ class _Rules:
 
     def request_parameters(self, method: Method, integ: Integration) -> None:
         base = integ.pointer + "/requestParameters"
+        declared = method.request_parameters
         for key, value in integ.request_parameters.items():
-            ptr = join_pointer(base, key)
-            if not INTEGRATION_REQUEST_KEY.fullmatch(key):
+            if _integration_request_key(key) is None:
                 self.out.error(
                     C.E313,
                     f"{key!r} must be integration.request.{{querystring|path|header|"
                     "multivaluequerystring|multivalueheader}.NAME",
-                    ptr,
+                    join_pointer(base, key),
                 )
             if not isinstance(value, str):
                 continue  # an intrinsic: reported by check_intrinsics
-            source = METHOD_REQUEST_PARAM.fullmatch(value)
-            if source:
-                self.declared(method, source[1], source[2], f"{key!r} maps {value!r}", ptr)
-            elif not (
-                METHOD_BODY.fullmatch(value)
-                or STAGE_OR_CONTEXT.fullmatch(value)
-                or _is_static(value)
-            ):
+            source = _request_source(value)
+            if source is True or (source is not None and _declares(declared, *source)):
+                continue
+            ptr = join_pointer(base, key)
+            if source is not None:
+                self.declared(method, source[0], source[1], f"{key!r} maps {value!r}", ptr)
+            else:
                 self.out.error(
                     C.E314,
                     f"{key!r} maps {value!r}, which is no mapping expression: use "
@@ -848,14 +928,9 @@ class _Rules:
 
     def declared(self, method: Method, location: str, name: str, what: str, ptr: str) -> bool:
         """Is `method.request.{location}.{name}` declared (multivalue reads the single one)?"""
-        single = location.replace("multivalue", "")
-        wanted = {f"method.request.{single}.{name}", f"method.request.{location}.{name}"}
-        have = set(method.request_parameters)
-        if single == "header":  # header names are case-insensitive
-            wanted = {w.lower() for w in wanted}
-            have = {h.lower() for h in have}
-        if wanted & have:
+        if _declares(method.request_parameters, location, name):
             return True
+        single = location.replace("multivalue", "")
         self.out.error(
             C.E315,
             f"{what}, but the method declares no {single} parameter {name!r}: declare it",
@@ -891,12 +966,13 @@ class _Rules:
             ptr = response.pointer
             for key in response.extensions:
                 self.unknown_key(key, join_pointer(ptr, key), "integration response")
-            self.enum(
-                "ContentHandlingStrategy",
-                response.content_handling,
-                "contentHandling",
-                ptr + "/contentHandling",
-            )
+            if response.content_handling not in _KNOWN_HANDLINGS:
+                self.enum(
+                    "ContentHandlingStrategy",
+                    response.content_handling,
+                    "contentHandling",
+                    ptr + "/contentHandling",
+                )
             if integ.type in PROXY_TYPES:
                 ignored = [
                     key
@@ -915,7 +991,9 @@ class _Rules:
                         ptr,
                     )
             code = response.status_code
-            if not self.status_code(code, "integration response", ptr + "/statusCode"):
+            if code not in _ASCII_STATUS_CODES and not self.status_code(
+                code, "integration response", ptr + "/statusCode"
+            ):
                 continue
             same_status = by_status.get(code)
             same_pattern = by_pattern.get(response.selection_pattern)
@@ -950,48 +1028,48 @@ class _Rules:
     def response_parameters(
         self, response: IntegrationResponse, declared: MethodResponse | None
     ) -> None:
+        if not response.response_parameters:
+            return
         base = response.pointer + "/responseParameters"
         headers = {h.lower() for h in declared.response_parameters} if declared else None
         for key, value in response.response_parameters.items():
-            ptr = join_pointer(base, key)
-            if not METHOD_RESPONSE_HEADER.fullmatch(key):
+            if not _method_response_header(key):
                 self.out.error(
-                    C.E320, f"response parameter {key!r} must be method.response.header.NAME", ptr
+                    C.E320,
+                    f"response parameter {key!r} must be method.response.header.NAME",
+                    join_pointer(base, key),
                 )
             elif headers is not None and key.lower() not in headers:
                 self.out.error(
                     C.E321,
                     f"{key} is not a header of the {response.status_code} method response: "
                     "declare it under that response's headers",
-                    ptr,
+                    join_pointer(base, key),
                 )
-            if isinstance(value, str) and not (
-                INTEGRATION_RESPONSE_HEADER.fullmatch(value)
-                or INTEGRATION_BODY.fullmatch(value)
-                or STAGE_OR_CONTEXT.fullmatch(value)
-                or _is_static(value)
-            ):
+            if isinstance(value, str) and not _response_source(value):
                 self.out.error(
                     C.E320,
                     f"{key!r} maps {value!r}, which is no mapping expression: use "
                     "integration.response.header.NAME, integration.response.body[.JSONPath], "
                     "stageVariables.NAME, context.NAME or a quoted 'static' value",
-                    ptr,
+                    join_pointer(base, key),
                 )
 
     # -- intrinsics -------------------------------------------------------------------------
 
-    def check_intrinsics(self) -> None:
+    def check_intrinsics(self, methods: list[tuple[Resource, Method]]) -> None:
         m = self.model
         for authorizer in m.authorizers:
             self.intrinsics_in(authorizer, authorizer.pointer)
-        for _, method in m.iter_methods():
+        for _, method in methods:
             integ = method.integration
             if integ is None:
                 continue
-            self.intrinsics_in(integ, integ.pointer)
+            if _holds_mapping(integ):
+                self.intrinsics_in(integ, integ.pointer)
             for response in integ.responses:
-                self.intrinsics_in(response, response.pointer)
+                if _holds_mapping(response):
+                    self.intrinsics_in(response, response.pointer)
         roots = {
             "endpoint_configuration": "/" + X + "endpoint-configuration",
             "policy": "/" + X + "policy",
@@ -1044,6 +1122,44 @@ class _Rules:
         for path, found in _find_intrinsics(value, prefix):
             what = label + "".join(f"[{token}]" for token in path[len(prefix) :])
             self.out.error(C.E324, intrinsic_message(what, found), join_pointer(base, *path))
+
+
+def _declares(parameters: Mapping[str, bool], location: str, name: str) -> bool:
+    """Does a method declare `method.request.{location}.{name}` (multivalue reads the single
+    one; header names are case-insensitive)?"""
+    single = location.replace("multivalue", "")
+    wanted = {f"method.request.{single}.{name}", f"method.request.{location}.{name}"}
+    if not wanted.isdisjoint(parameters):
+        return True  # as spelled: no need to fold case
+    if single != "header":
+        return False
+    return not {w.lower() for w in wanted}.isdisjoint(h.lower() for h in parameters)
+
+
+def _holds_mapping(obj: BaseModel) -> bool:
+    """Does a text field of `obj` hold a mapping (what `intrinsics_in` reports)? Most hold
+    strings only: this looks without building a path per value."""
+    values = obj.__dict__
+    scalars, maps = _text_field_names(type(obj))
+    for name in scalars:
+        if isinstance(values[name], dict):
+            return True
+    for name in maps:
+        for item in values[name].values():
+            if isinstance(item, dict):
+                return True
+    return False
+
+
+@cache
+def _text_field_names(cls: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of `_text_fields(cls)`: (single texts, maps of texts); no lists among them."""
+    fields = _text_fields(cls)
+    assert all(shape != "list" for _, _, shape in fields), "lists are not looked at here"
+    return (
+        tuple(name for name, _, shape in fields if shape == "text"),
+        tuple(name for name, _, shape in fields if shape == "map"),
+    )
 
 
 @cache

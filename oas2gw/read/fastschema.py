@@ -144,7 +144,7 @@ def _package_json(package: str, relative: str) -> Any:
 SHIPPED = "oas2gw.read.validators"
 _SCHEMAS = {"oas20": "2.0", "oas30": "3.0", "draft4": None}
 #: Part of the KEY: change it when `_generate` changes what it writes.
-_GENERATOR = "2"
+_GENERATOR = "3"
 _OPTIONS: dict[str, Any] = {
     "use_formats": False,  # `jsonschema` runs these schemas without a format checker
     "use_default": False,  # never write defaults into the user's tree
@@ -180,12 +180,18 @@ def _generate(name: str) -> str:
     """The validator module for one schema: fastjsonschema's code, its entry point named
     `validate`, and the KEY it was generated for."""
     import fastjsonschema
+    from fastjsonschema.ref_resolver import RefResolver
 
-    code = fastjsonschema.compile_to_code(
-        _package_json(*_schema_file(name)),
-        handlers={"http": _local_only, "https": _local_only},
-        **_OPTIONS,
-    )
+    from oas2gw.read.fastcode import GuardedGenerator
+
+    definition = _package_json(*_schema_file(name))
+    if "draft-04" not in definition.get("$schema", ""):
+        raise ValueError(f"{name}: not a draft-04 schema")  # the generator speaks draft-04
+    handlers = {"http": _local_only, "https": _local_only}
+    resolver = RefResolver.from_schema(definition, handlers=handlers, store={})
+    generator = GuardedGenerator(definition, resolver=resolver, **_OPTIONS)
+    state = generator.global_state_code  # generates the functions first, as compile_to_code
+    code = f'VERSION = "{fastjsonschema.VERSION}"\n{state}\n{generator.func_code}'
     functions = code.index("\ndef ")  # the entry point is the first function
     entry = _FIRST_DEF.search(code, functions)
     assert entry is not None

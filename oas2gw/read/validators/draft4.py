@@ -129,16 +129,13 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
             data_keys.remove("additionalItems")
             data__additionalItems = data["additionalItems"]
             data__additionalItems_any_of_count1 = 0
-            if not data__additionalItems_any_of_count1:
-                try:
-                    if not isinstance(data__additionalItems, (bool)):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".additionalItems must be boolean"
-                        )
-                    data__additionalItems_any_of_count1 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__additionalItems_any_of_count1:
+            if not data__additionalItems_any_of_count1 and (
+                isinstance(data__additionalItems, (bool))
+            ):
+                data__additionalItems_any_of_count1 += 1
+            if not data__additionalItems_any_of_count1 and (
+                isinstance(data__additionalItems, (dict))
+            ):
                 try:
                     validate_http___json_schema_org_draft_04_schema(
                         data__additionalItems,
@@ -158,7 +155,7 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
             data_keys.remove("items")
             data__items = data["items"]
             data__items_any_of_count2 = 0
-            if not data__items_any_of_count2:
+            if not data__items_any_of_count2 and (isinstance(data__items, (dict))):
                 try:
                     validate_http___json_schema_org_draft_04_schema(
                         data__items, custom_formats, (name_prefix or "data") + ".items"
@@ -166,7 +163,7 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                     data__items_any_of_count2 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if not data__items_any_of_count2:
+            if not data__items_any_of_count2 and (isinstance(data__items, (list, tuple))):
                 try:
                     validate_http___json_schema_org_draft_04_schema__definitions_schemaarray(
                         data__items, custom_formats, (name_prefix or "data") + ".items"
@@ -219,16 +216,13 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
             data_keys.remove("additionalProperties")
             data__additionalProperties = data["additionalProperties"]
             data__additionalProperties_any_of_count3 = 0
-            if not data__additionalProperties_any_of_count3:
-                try:
-                    if not isinstance(data__additionalProperties, (bool)):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".additionalProperties must be boolean"
-                        )
-                    data__additionalProperties_any_of_count3 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__additionalProperties_any_of_count3:
+            if not data__additionalProperties_any_of_count3 and (
+                isinstance(data__additionalProperties, (bool))
+            ):
+                data__additionalProperties_any_of_count3 += 1
+            if not data__additionalProperties_any_of_count3 and (
+                isinstance(data__additionalProperties, (dict))
+            ):
                 try:
                     validate_http___json_schema_org_draft_04_schema(
                         data__additionalProperties,
@@ -308,7 +302,9 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                     if data__dependencies_key not in []:
                         data__dependencies_value = data__dependencies.get(data__dependencies_key)
                         data__dependencies_value_any_of_count4 = 0
-                        if not data__dependencies_value_any_of_count4:
+                        if not data__dependencies_value_any_of_count4 and (
+                            isinstance(data__dependencies_value, (dict))
+                        ):
                             try:
                                 validate_http___json_schema_org_draft_04_schema(
                                     data__dependencies_value,
@@ -318,7 +314,9 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                                 data__dependencies_value_any_of_count4 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if not data__dependencies_value_any_of_count4:
+                        if not data__dependencies_value_any_of_count4 and (
+                            isinstance(data__dependencies_value, (list, tuple))
+                        ):
                             try:
                                 validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
                                     data__dependencies_value,
@@ -366,15 +364,24 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
             data_keys.remove("type")
             data__type = data["type"]
             data__type_any_of_count5 = 0
-            if not data__type_any_of_count5:
-                try:
-                    validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-                        data__type, custom_formats, (name_prefix or "data") + ".type"
-                    )
-                    data__type_any_of_count5 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__type_any_of_count5:
+            if not data__type_any_of_count5 and (
+                isinstance(data__type, str)
+                and data__type == "array"
+                or isinstance(data__type, str)
+                and data__type == "boolean"
+                or isinstance(data__type, str)
+                and data__type == "integer"
+                or isinstance(data__type, str)
+                and data__type == "null"
+                or isinstance(data__type, str)
+                and data__type == "number"
+                or isinstance(data__type, str)
+                and data__type == "object"
+                or isinstance(data__type, str)
+                and data__type == "string"
+            ):
+                data__type_any_of_count5 += 1
+            if not data__type_any_of_count5 and (isinstance(data__type, (list, tuple))):
                 try:
                     if not isinstance(data__type, (list, tuple)):
                         raise JsonSchemaValueException(
@@ -553,4 +560,4 @@ def validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger
 
 
 validate = validate_http___json_schema_org_draft_04_schema
-KEY = "7669e56ebf2883ed7269956b76a05571d72b61ee67467284576a425ba488a3be"
+KEY = "d3e55c76ccc1917210473d00979486712e1d51c82430936b13942b4ea63137ad"

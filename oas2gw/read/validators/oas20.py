@@ -268,23 +268,112 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
             if data_key not in []:
                 data_value = data.get(data_key)
                 data_value_one_of_count1 = 0
-                if data_value_one_of_count1 < 2:
-                    try:
-                        validate___definitions_basicauthenticationsecurity(
-                            data_value, custom_formats, (name_prefix or "data")
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and (not isinstance(data_value, dict) or ("type" in data_value))
+                    and (
+                        not isinstance(data_value, dict)
+                        or (
+                            (
+                                "type" not in data_value
+                                or (
+                                    (isinstance(data_value["type"], (str)))
+                                    and (
+                                        isinstance(data_value["type"], str)
+                                        and data_value["type"] == "basic"
+                                    )
+                                )
+                            )
+                            and (
+                                "description" not in data_value
+                                or (isinstance(data_value["description"], (str)))
+                            )
                         )
-                        data_value_one_of_count1 += 1
-                    except (JsonSchemaValueException, JsonSchemaValuesException):
-                        pass
-                if data_value_one_of_count1 < 2:
-                    try:
-                        validate___definitions_apikeysecurity(
-                            data_value, custom_formats, (name_prefix or "data")
+                    )
+                    and (
+                        not isinstance(data_value, dict)
+                        or not [
+                            _key
+                            for _key in data_value
+                            if not (
+                                any([REGEX_PATTERNS["^x-"].search(_key)])
+                                or _key in ("type", "description")
+                            )
+                        ]
+                    )
+                ):
+                    data_value_one_of_count1 += 1
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and (
+                        not isinstance(data_value, dict)
+                        or ("type" in data_value and "name" in data_value and "in" in data_value)
+                    )
+                    and (
+                        not isinstance(data_value, dict)
+                        or (
+                            (
+                                "type" not in data_value
+                                or (
+                                    (isinstance(data_value["type"], (str)))
+                                    and (
+                                        isinstance(data_value["type"], str)
+                                        and data_value["type"] == "apiKey"
+                                    )
+                                )
+                            )
+                            and (
+                                "name" not in data_value or (isinstance(data_value["name"], (str)))
+                            )
+                            and (
+                                "in" not in data_value
+                                or (
+                                    (isinstance(data_value["in"], (str)))
+                                    and (
+                                        isinstance(data_value["in"], str)
+                                        and data_value["in"] == "header"
+                                        or isinstance(data_value["in"], str)
+                                        and data_value["in"] == "query"
+                                    )
+                                )
+                            )
+                            and (
+                                "description" not in data_value
+                                or (isinstance(data_value["description"], (str)))
+                            )
                         )
-                        data_value_one_of_count1 += 1
-                    except (JsonSchemaValueException, JsonSchemaValuesException):
-                        pass
-                if data_value_one_of_count1 < 2:
+                    )
+                    and (
+                        not isinstance(data_value, dict)
+                        or not [
+                            _key
+                            for _key in data_value
+                            if not (
+                                any([REGEX_PATTERNS["^x-"].search(_key)])
+                                or _key in ("type", "name", "in", "description")
+                            )
+                        ]
+                    )
+                ):
+                    data_value_one_of_count1 += 1
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and (
+                        "type" in data_value
+                        and "flow" in data_value
+                        and "authorizationUrl" in data_value
+                    )
+                    and (
+                        "type" not in data_value
+                        or (isinstance(data_value["type"], str) and data_value["type"] == "oauth2")
+                    )
+                    and (
+                        "flow" not in data_value
+                        or (
+                            isinstance(data_value["flow"], str) and data_value["flow"] == "implicit"
+                        )
+                    )
+                ):
                     try:
                         validate___definitions_oauth2implicitsecurity(
                             data_value, custom_formats, (name_prefix or "data")
@@ -292,7 +381,20 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
                         data_value_one_of_count1 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException):
                         pass
-                if data_value_one_of_count1 < 2:
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and ("type" in data_value and "flow" in data_value and "tokenUrl" in data_value)
+                    and (
+                        "type" not in data_value
+                        or (isinstance(data_value["type"], str) and data_value["type"] == "oauth2")
+                    )
+                    and (
+                        "flow" not in data_value
+                        or (
+                            isinstance(data_value["flow"], str) and data_value["flow"] == "password"
+                        )
+                    )
+                ):
                     try:
                         validate___definitions_oauth2passwordsecurity(
                             data_value, custom_formats, (name_prefix or "data")
@@ -300,7 +402,21 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
                         data_value_one_of_count1 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException):
                         pass
-                if data_value_one_of_count1 < 2:
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and ("type" in data_value and "flow" in data_value and "tokenUrl" in data_value)
+                    and (
+                        "type" not in data_value
+                        or (isinstance(data_value["type"], str) and data_value["type"] == "oauth2")
+                    )
+                    and (
+                        "flow" not in data_value
+                        or (
+                            isinstance(data_value["flow"], str)
+                            and data_value["flow"] == "application"
+                        )
+                    )
+                ):
                     try:
                         validate___definitions_oauth2applicationsecurity(
                             data_value, custom_formats, (name_prefix or "data")
@@ -308,7 +424,26 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
                         data_value_one_of_count1 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException):
                         pass
-                if data_value_one_of_count1 < 2:
+                if data_value_one_of_count1 < 2 and (
+                    (isinstance(data_value, (dict)))
+                    and (
+                        "type" in data_value
+                        and "flow" in data_value
+                        and "authorizationUrl" in data_value
+                        and "tokenUrl" in data_value
+                    )
+                    and (
+                        "type" not in data_value
+                        or (isinstance(data_value["type"], str) and data_value["type"] == "oauth2")
+                    )
+                    and (
+                        "flow" not in data_value
+                        or (
+                            isinstance(data_value["flow"], str)
+                            and data_value["flow"] == "accessCode"
+                        )
+                    )
+                ):
                     try:
                         validate___definitions_oauth2accesscodesecurity(
                             data_value, custom_formats, (name_prefix or "data")
@@ -604,109 +739,6 @@ def validate___definitions_oauth2implicitsecurity(data, custom_formats={}, name_
     return data
 
 
-def validate___definitions_apikeysecurity(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(["type", "name", "in"]) - data.keys()
-        if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-        data_keys = set(data.keys())
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (isinstance(data__type, str) and data__type == "apiKey"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be one of ['apiKey']"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (
-                isinstance(data__in, str)
-                and data__in == "header"
-                or isinstance(data__in, str)
-                and data__in == "query"
-            ):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".in must be one of ['header', 'query']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
-        if data_keys:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
-            )
-    return data
-
-
-def validate___definitions_basicauthenticationsecurity(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(["type"]) - data.keys()
-        if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-        data_keys = set(data.keys())
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (isinstance(data__type, str) and data__type == "basic"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be one of ['basic']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
-        if data_keys:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
-            )
-    return data
-
-
 def validate___definitions_security(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -807,7 +839,7 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
             data_keys.remove("schema")
             data__schema = data["schema"]
             data__schema_one_of_count2 = 0
-            if data__schema_one_of_count2 < 2:
+            if data__schema_one_of_count2 < 2 and (isinstance(data__schema, (dict))):
                 try:
                     validate___definitions_schema(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -815,7 +847,9 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
                     data__schema_one_of_count2 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__schema_one_of_count2 < 2:
+            if data__schema_one_of_count2 < 2 and (
+                (isinstance(data__schema, (dict))) and ("type" in data__schema)
+            ):
                 try:
                     validate___definitions_fileschema(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -1674,7 +1708,9 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
             data_keys.remove("additionalProperties")
             data__additionalProperties = data["additionalProperties"]
             data__additionalProperties_any_of_count3 = 0
-            if not data__additionalProperties_any_of_count3:
+            if not data__additionalProperties_any_of_count3 and (
+                isinstance(data__additionalProperties, (dict))
+            ):
                 try:
                     validate___definitions_schema(
                         data__additionalProperties,
@@ -1684,15 +1720,10 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                     data__additionalProperties_any_of_count3 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if not data__additionalProperties_any_of_count3:
-                try:
-                    if not isinstance(data__additionalProperties, (bool)):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".additionalProperties must be boolean"
-                        )
-                    data__additionalProperties_any_of_count3 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
+            if not data__additionalProperties_any_of_count3 and (
+                isinstance(data__additionalProperties, (bool))
+            ):
+                data__additionalProperties_any_of_count3 += 1
             if not data__additionalProperties_any_of_count3:
                 raise JsonSchemaValueException(
                     ""
@@ -1709,7 +1740,7 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
             data_keys.remove("items")
             data__items = data["items"]
             data__items_any_of_count4 = 0
-            if not data__items_any_of_count4:
+            if not data__items_any_of_count4 and (isinstance(data__items, (dict))):
                 try:
                     validate___definitions_schema(
                         data__items, custom_formats, (name_prefix or "data") + ".items"
@@ -1717,7 +1748,7 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                     data__items_any_of_count4 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if not data__items_any_of_count4:
+            if not data__items_any_of_count4 and (isinstance(data__items, (list, tuple))):
                 try:
                     if not isinstance(data__items, (list, tuple)):
                         raise JsonSchemaValueException(
@@ -1877,15 +1908,24 @@ def validate_http___json_schema_org_draft_04_schema__properties_type(
     data, custom_formats={}, name_prefix=None
 ):
     data_any_of_count5 = 0
-    if not data_any_of_count5:
-        try:
-            validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-                data, custom_formats, (name_prefix or "data") + ""
-            )
-            data_any_of_count5 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if not data_any_of_count5:
+    if not data_any_of_count5 and (
+        isinstance(data, str)
+        and data == "array"
+        or isinstance(data, str)
+        and data == "boolean"
+        or isinstance(data, str)
+        and data == "integer"
+        or isinstance(data, str)
+        and data == "null"
+        or isinstance(data, str)
+        and data == "number"
+        or isinstance(data, str)
+        and data == "object"
+        or isinstance(data, str)
+        and data == "string"
+    ):
+        data_any_of_count5 += 1
+    if not data_any_of_count5 and (isinstance(data, (list, tuple))):
         try:
             if not isinstance(data, (list, tuple)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -1970,13 +2010,124 @@ def validate___definitions_parameterdefinitions(data, custom_formats={}, name_pr
 
 def validate___definitions_parameter(data, custom_formats={}, name_prefix=None):
     data_one_of_count6 = 0
-    if data_one_of_count6 < 2:
+    if data_one_of_count6 < 2 and (
+        (isinstance(data, (dict)))
+        and ("name" in data and "in" in data and "schema" in data)
+        and ("in" not in data or (isinstance(data["in"], str) and data["in"] == "body"))
+    ):
         try:
             validate___definitions_bodyparameter(data, custom_formats, (name_prefix or "data") + "")
             data_one_of_count6 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count6 < 2:
+    if data_one_of_count6 < 2 and (
+        (isinstance(data, (dict)))
+        and (
+            (
+                (
+                    not isinstance(data, dict)
+                    or "in" not in data
+                    or (isinstance(data["in"], str) and data["in"] == "header")
+                )
+                and (
+                    not isinstance(data, dict)
+                    or "type" not in data
+                    or (
+                        isinstance(data["type"], str)
+                        and data["type"] == "string"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "number"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "boolean"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "integer"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "array"
+                    )
+                )
+                and (not isinstance(data, dict) or len(data) != 1 or "schema" not in data)
+            )
+            or (
+                (
+                    not isinstance(data, dict)
+                    or "in" not in data
+                    or (isinstance(data["in"], str) and data["in"] == "formData")
+                )
+                and (
+                    not isinstance(data, dict)
+                    or "type" not in data
+                    or (
+                        isinstance(data["type"], str)
+                        and data["type"] == "string"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "number"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "boolean"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "integer"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "array"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "file"
+                    )
+                )
+                and (not isinstance(data, dict) or len(data) != 1 or "schema" not in data)
+            )
+            or (
+                (
+                    not isinstance(data, dict)
+                    or "in" not in data
+                    or (isinstance(data["in"], str) and data["in"] == "query")
+                )
+                and (
+                    not isinstance(data, dict)
+                    or "type" not in data
+                    or (
+                        isinstance(data["type"], str)
+                        and data["type"] == "string"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "number"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "boolean"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "integer"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "array"
+                    )
+                )
+                and (not isinstance(data, dict) or len(data) != 1 or "schema" not in data)
+            )
+            or (
+                (not isinstance(data, dict) or ("required" in data))
+                and (
+                    not isinstance(data, dict)
+                    or "required" not in data
+                    or (isinstance(data["required"], bool) and data["required"] is True)
+                )
+                and (
+                    not isinstance(data, dict)
+                    or "in" not in data
+                    or (isinstance(data["in"], str) and data["in"] == "path")
+                )
+                and (
+                    not isinstance(data, dict)
+                    or "type" not in data
+                    or (
+                        isinstance(data["type"], str)
+                        and data["type"] == "string"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "number"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "boolean"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "integer"
+                        or isinstance(data["type"], str)
+                        and data["type"] == "array"
+                    )
+                )
+            )
+        )
+    ):
         try:
             validate___definitions_nonbodyparameter(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -1995,7 +2146,29 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_one_of_count7 = 0
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and (
+        (
+            not isinstance(data, dict)
+            or "in" not in data
+            or (isinstance(data["in"], str) and data["in"] == "header")
+        )
+        and (
+            not isinstance(data, dict)
+            or "type" not in data
+            or (
+                isinstance(data["type"], str)
+                and data["type"] == "string"
+                or isinstance(data["type"], str)
+                and data["type"] == "number"
+                or isinstance(data["type"], str)
+                and data["type"] == "boolean"
+                or isinstance(data["type"], str)
+                and data["type"] == "integer"
+                or isinstance(data["type"], str)
+                and data["type"] == "array"
+            )
+        )
+    ):
         try:
             validate___definitions_headerparametersubschema(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -2003,7 +2176,31 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
             data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and (
+        (
+            not isinstance(data, dict)
+            or "in" not in data
+            or (isinstance(data["in"], str) and data["in"] == "formData")
+        )
+        and (
+            not isinstance(data, dict)
+            or "type" not in data
+            or (
+                isinstance(data["type"], str)
+                and data["type"] == "string"
+                or isinstance(data["type"], str)
+                and data["type"] == "number"
+                or isinstance(data["type"], str)
+                and data["type"] == "boolean"
+                or isinstance(data["type"], str)
+                and data["type"] == "integer"
+                or isinstance(data["type"], str)
+                and data["type"] == "array"
+                or isinstance(data["type"], str)
+                and data["type"] == "file"
+            )
+        )
+    ):
         try:
             validate___definitions_formdataparametersubschema(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -2011,7 +2208,29 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
             data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and (
+        (
+            not isinstance(data, dict)
+            or "in" not in data
+            or (isinstance(data["in"], str) and data["in"] == "query")
+        )
+        and (
+            not isinstance(data, dict)
+            or "type" not in data
+            or (
+                isinstance(data["type"], str)
+                and data["type"] == "string"
+                or isinstance(data["type"], str)
+                and data["type"] == "number"
+                or isinstance(data["type"], str)
+                and data["type"] == "boolean"
+                or isinstance(data["type"], str)
+                and data["type"] == "integer"
+                or isinstance(data["type"], str)
+                and data["type"] == "array"
+            )
+        )
+    ):
         try:
             validate___definitions_queryparametersubschema(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -2019,7 +2238,35 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
             data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and (
+        (not isinstance(data, dict) or ("required" in data))
+        and (
+            not isinstance(data, dict)
+            or "required" not in data
+            or (isinstance(data["required"], bool) and data["required"] is True)
+        )
+        and (
+            not isinstance(data, dict)
+            or "in" not in data
+            or (isinstance(data["in"], str) and data["in"] == "path")
+        )
+        and (
+            not isinstance(data, dict)
+            or "type" not in data
+            or (
+                isinstance(data["type"], str)
+                and data["type"] == "string"
+                or isinstance(data["type"], str)
+                and data["type"] == "number"
+                or isinstance(data["type"], str)
+                and data["type"] == "boolean"
+                or isinstance(data["type"], str)
+                and data["type"] == "integer"
+                or isinstance(data["type"], str)
+                and data["type"] == "array"
+            )
+        )
+    ):
         try:
             validate___definitions_pathparametersubschema(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -2978,7 +3225,159 @@ def validate___definitions_parameterslist(data, custom_formats={}, name_prefix=N
             )
         for data_x, data_item in enumerate(data):
             data_item_one_of_count8 = 0
-            if data_item_one_of_count8 < 2:
+            if data_item_one_of_count8 < 2 and (
+                (
+                    (isinstance(data_item, (dict)))
+                    and ("name" in data_item and "in" in data_item and "schema" in data_item)
+                    and (
+                        "in" not in data_item
+                        or (isinstance(data_item["in"], str) and data_item["in"] == "body")
+                    )
+                )
+                or (
+                    (isinstance(data_item, (dict)))
+                    and (
+                        (
+                            (
+                                not isinstance(data_item, dict)
+                                or "in" not in data_item
+                                or (
+                                    isinstance(data_item["in"], str) and data_item["in"] == "header"
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or "type" not in data_item
+                                or (
+                                    isinstance(data_item["type"], str)
+                                    and data_item["type"] == "string"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "number"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "boolean"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "integer"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "array"
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "$ref" not in data_item
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "schema" not in data_item
+                            )
+                        )
+                        or (
+                            (
+                                not isinstance(data_item, dict)
+                                or "in" not in data_item
+                                or (
+                                    isinstance(data_item["in"], str)
+                                    and data_item["in"] == "formData"
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or "type" not in data_item
+                                or (
+                                    isinstance(data_item["type"], str)
+                                    and data_item["type"] == "string"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "number"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "boolean"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "integer"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "array"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "file"
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "$ref" not in data_item
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "schema" not in data_item
+                            )
+                        )
+                        or (
+                            (
+                                not isinstance(data_item, dict)
+                                or "in" not in data_item
+                                or (isinstance(data_item["in"], str) and data_item["in"] == "query")
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or "type" not in data_item
+                                or (
+                                    isinstance(data_item["type"], str)
+                                    and data_item["type"] == "string"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "number"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "boolean"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "integer"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "array"
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "$ref" not in data_item
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or len(data_item) != 1
+                                or "schema" not in data_item
+                            )
+                        )
+                        or (
+                            (not isinstance(data_item, dict) or ("required" in data_item))
+                            and (
+                                not isinstance(data_item, dict)
+                                or "required" not in data_item
+                                or (
+                                    isinstance(data_item["required"], bool)
+                                    and data_item["required"] is True
+                                )
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or "in" not in data_item
+                                or (isinstance(data_item["in"], str) and data_item["in"] == "path")
+                            )
+                            and (
+                                not isinstance(data_item, dict)
+                                or "type" not in data_item
+                                or (
+                                    isinstance(data_item["type"], str)
+                                    and data_item["type"] == "string"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "number"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "boolean"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "integer"
+                                    or isinstance(data_item["type"], str)
+                                    and data_item["type"] == "array"
+                                )
+                            )
+                        )
+                    )
+                )
+            ):
                 try:
                     validate___definitions_parameter(
                         data_item, custom_formats, (name_prefix or "data")
@@ -2986,41 +3385,23 @@ def validate___definitions_parameterslist(data, custom_formats={}, name_prefix=N
                     data_item_one_of_count8 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data_item_one_of_count8 < 2:
-                try:
-                    validate___definitions_jsonreference(
-                        data_item, custom_formats, (name_prefix or "data")
-                    )
-                    data_item_one_of_count8 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
+            if data_item_one_of_count8 < 2 and (
+                (isinstance(data_item, (dict)))
+                and (not isinstance(data_item, dict) or ("$ref" in data_item))
+                and (
+                    not isinstance(data_item, dict)
+                    or ("$ref" not in data_item or (isinstance(data_item["$ref"], (str))))
+                )
+                and (
+                    not isinstance(data_item, dict)
+                    or not [_key for _key in data_item if not (_key in ("$ref",))]
+                )
+            ):
+                data_item_one_of_count8 += 1
             if data_item_one_of_count8 != 1:
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + " must be valid exactly by one definition"
                 )
-    return data
-
-
-def validate___definitions_jsonreference(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(["$ref"]) - data.keys()
-        if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-        data_keys = set(data.keys())
-        if "$ref" in data_keys:
-            data_keys.remove("$ref")
-            data__ref = data["$ref"]
-            if not isinstance(data__ref, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".$ref must be string"
-                )
-        if data_keys:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
-            )
     return data
 
 
@@ -3149,30 +3530,12 @@ def validate___definitions_operation(data, custom_formats={}, name_prefix=None):
 def validate___definitions_responses(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    try:
-        if not isinstance(data, (dict)):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data_keys = set(data.keys())
-            for data_key, data_val in data.items():
-                if REGEX_PATTERNS["^x-"].search(data_key):
-                    if data_key in data_keys:
-                        data_keys.remove(data_key)
-                    validate___definitions_vendorextension(
-                        data_val, custom_formats, (name_prefix or "data")
-                    )
-            if data_keys:
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + " must not contain "
-                    + str(data_keys)
-                    + " properties"
-                )
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if (isinstance(data, (dict))) and (
+        not isinstance(data, dict)
+        or not [
+            _key for _key in data if not (any([REGEX_PATTERNS["^x-"].search(_key)]) or _key in ())
+        ]
+    ):
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must NOT match a disallowed definition"
         )
@@ -3206,18 +3569,21 @@ def validate___definitions_responses(data, custom_formats={}, name_prefix=None):
 
 def validate___definitions_responsevalue(data, custom_formats={}, name_prefix=None):
     data_one_of_count9 = 0
-    if data_one_of_count9 < 2:
+    if data_one_of_count9 < 2 and ((isinstance(data, (dict))) and ("description" in data)):
         try:
             validate___definitions_response(data, custom_formats, (name_prefix or "data") + "")
             data_one_of_count9 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count9 < 2:
-        try:
-            validate___definitions_jsonreference(data, custom_formats, (name_prefix or "data") + "")
-            data_one_of_count9 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
+    if data_one_of_count9 < 2 and (
+        (isinstance(data, (dict)))
+        and (not isinstance(data, dict) or ("$ref" in data))
+        and (
+            not isinstance(data, dict) or ("$ref" not in data or (isinstance(data["$ref"], (str))))
+        )
+        and (not isinstance(data, dict) or not [_key for _key in data if not (_key in ("$ref",))])
+    ):
+        data_one_of_count9 += 1
     if data_one_of_count9 != 1:
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must be valid exactly by one definition"
@@ -3437,4 +3803,4 @@ def validate___definitions_contact(data, custom_formats={}, name_prefix=None):
 
 
 validate = validate
-KEY = "808ab3c7d81e2e484120f07d509e4e4dfcd99fc87bf695372d900adfad0d44d7"
+KEY = "23edf867d3782d986e4c12ae9dee22da37e3b2fbef4fdcd5ae75cfa4a4c28c83"

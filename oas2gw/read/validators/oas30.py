@@ -162,7 +162,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__schemas_key in data__schemas_keys:
                             data__schemas_keys.remove(data__schemas_key)
                         data__schemas_val_one_of_count1 = 0
-                        if data__schemas_val_one_of_count1 < 2:
+                        if data__schemas_val_one_of_count1 < 2 and (
+                            (isinstance(data__schemas_val, (dict)))
+                            and (len(data__schemas_val) != 1 or "$ref" not in data__schemas_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                     data__schemas_val, custom_formats, (name_prefix or "data")
@@ -170,7 +173,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__schemas_val_one_of_count1 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__schemas_val_one_of_count1 < 2:
+                        if data__schemas_val_one_of_count1 < 2 and (
+                            (isinstance(data__schemas_val, (dict)))
+                            and ("$ref" in data__schemas_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__schemas_val, custom_formats, (name_prefix or "data")
@@ -199,7 +205,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__responses_key in data__responses_keys:
                             data__responses_keys.remove(data__responses_key)
                         data__responses_val_one_of_count2 = 0
-                        if data__responses_val_one_of_count2 < 2:
+                        if data__responses_val_one_of_count2 < 2 and (
+                            (isinstance(data__responses_val, (dict)))
+                            and ("$ref" in data__responses_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__responses_val, custom_formats, (name_prefix or "data")
@@ -207,7 +216,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__responses_val_one_of_count2 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__responses_val_one_of_count2 < 2:
+                        if data__responses_val_one_of_count2 < 2 and (
+                            (isinstance(data__responses_val, (dict)))
+                            and ("description" in data__responses_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_response(
                                     data__responses_val, custom_formats, (name_prefix or "data")
@@ -236,7 +248,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__parameters_key in data__parameters_keys:
                             data__parameters_keys.remove(data__parameters_key)
                         data__parameters_val_one_of_count3 = 0
-                        if data__parameters_val_one_of_count3 < 2:
+                        if data__parameters_val_one_of_count3 < 2 and (
+                            (isinstance(data__parameters_val, (dict)))
+                            and ("$ref" in data__parameters_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__parameters_val, custom_formats, (name_prefix or "data")
@@ -244,7 +259,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__parameters_val_one_of_count3 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__parameters_val_one_of_count3 < 2:
+                        if data__parameters_val_one_of_count3 < 2 and (
+                            (isinstance(data__parameters_val, (dict)))
+                            and ("name" in data__parameters_val and "in" in data__parameters_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
                                     data__parameters_val, custom_formats, (name_prefix or "data")
@@ -273,7 +291,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__examples_key in data__examples_keys:
                             data__examples_keys.remove(data__examples_key)
                         data__examples_val_one_of_count4 = 0
-                        if data__examples_val_one_of_count4 < 2:
+                        if data__examples_val_one_of_count4 < 2 and (
+                            (isinstance(data__examples_val, (dict)))
+                            and ("$ref" in data__examples_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__examples_val, custom_formats, (name_prefix or "data")
@@ -281,7 +302,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__examples_val_one_of_count4 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__examples_val_one_of_count4 < 2:
+                        if data__examples_val_one_of_count4 < 2 and (
+                            (isinstance(data__examples_val, (dict)))
+                            and (len(data__examples_val) != 1 or "$ref" not in data__examples_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
                                     data__examples_val, custom_formats, (name_prefix or "data")
@@ -310,7 +334,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__requestBodies_key in data__requestBodies_keys:
                             data__requestBodies_keys.remove(data__requestBodies_key)
                         data__requestBodies_val_one_of_count5 = 0
-                        if data__requestBodies_val_one_of_count5 < 2:
+                        if data__requestBodies_val_one_of_count5 < 2 and (
+                            (isinstance(data__requestBodies_val, (dict)))
+                            and ("$ref" in data__requestBodies_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__requestBodies_val, custom_formats, (name_prefix or "data")
@@ -318,7 +345,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__requestBodies_val_one_of_count5 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__requestBodies_val_one_of_count5 < 2:
+                        if data__requestBodies_val_one_of_count5 < 2 and (
+                            (isinstance(data__requestBodies_val, (dict)))
+                            and ("content" in data__requestBodies_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
                                     data__requestBodies_val, custom_formats, (name_prefix or "data")
@@ -347,7 +377,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__headers_key in data__headers_keys:
                             data__headers_keys.remove(data__headers_key)
                         data__headers_val_one_of_count6 = 0
-                        if data__headers_val_one_of_count6 < 2:
+                        if data__headers_val_one_of_count6 < 2 and (
+                            (isinstance(data__headers_val, (dict)))
+                            and ("$ref" in data__headers_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__headers_val, custom_formats, (name_prefix or "data")
@@ -355,7 +388,17 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__headers_val_one_of_count6 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__headers_val_one_of_count6 < 2:
+                        if data__headers_val_one_of_count6 < 2 and (
+                            (isinstance(data__headers_val, (dict)))
+                            and (
+                                "style" not in data__headers_val
+                                or (
+                                    isinstance(data__headers_val["style"], str)
+                                    and data__headers_val["style"] == "simple"
+                                )
+                            )
+                            and (len(data__headers_val) != 1 or "$ref" not in data__headers_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
                                     data__headers_val, custom_formats, (name_prefix or "data")
@@ -387,7 +430,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__securitySchemes_key in data__securitySchemes_keys:
                             data__securitySchemes_keys.remove(data__securitySchemes_key)
                         data__securitySchemes_val_one_of_count7 = 0
-                        if data__securitySchemes_val_one_of_count7 < 2:
+                        if data__securitySchemes_val_one_of_count7 < 2 and (
+                            (isinstance(data__securitySchemes_val, (dict)))
+                            and ("$ref" in data__securitySchemes_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__securitySchemes_val,
@@ -397,7 +443,76 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__securitySchemes_val_one_of_count7 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__securitySchemes_val_one_of_count7 < 2:
+                        if data__securitySchemes_val_one_of_count7 < 2 and (
+                            (
+                                (isinstance(data__securitySchemes_val, (dict)))
+                                and (
+                                    "type" in data__securitySchemes_val
+                                    and "name" in data__securitySchemes_val
+                                    and "in" in data__securitySchemes_val
+                                )
+                                and (
+                                    "type" not in data__securitySchemes_val
+                                    or (
+                                        isinstance(data__securitySchemes_val["type"], str)
+                                        and data__securitySchemes_val["type"] == "apiKey"
+                                    )
+                                )
+                                and (
+                                    "in" not in data__securitySchemes_val
+                                    or (
+                                        isinstance(data__securitySchemes_val["in"], str)
+                                        and data__securitySchemes_val["in"] == "header"
+                                        or isinstance(data__securitySchemes_val["in"], str)
+                                        and data__securitySchemes_val["in"] == "query"
+                                        or isinstance(data__securitySchemes_val["in"], str)
+                                        and data__securitySchemes_val["in"] == "cookie"
+                                    )
+                                )
+                            )
+                            or (
+                                (isinstance(data__securitySchemes_val, (dict)))
+                                and (
+                                    "scheme" in data__securitySchemes_val
+                                    and "type" in data__securitySchemes_val
+                                )
+                                and (
+                                    "type" not in data__securitySchemes_val
+                                    or (
+                                        isinstance(data__securitySchemes_val["type"], str)
+                                        and data__securitySchemes_val["type"] == "http"
+                                    )
+                                )
+                            )
+                            or (
+                                (isinstance(data__securitySchemes_val, (dict)))
+                                and (
+                                    "type" in data__securitySchemes_val
+                                    and "flows" in data__securitySchemes_val
+                                )
+                                and (
+                                    "type" not in data__securitySchemes_val
+                                    or (
+                                        isinstance(data__securitySchemes_val["type"], str)
+                                        and data__securitySchemes_val["type"] == "oauth2"
+                                    )
+                                )
+                            )
+                            or (
+                                (isinstance(data__securitySchemes_val, (dict)))
+                                and (
+                                    "type" in data__securitySchemes_val
+                                    and "openIdConnectUrl" in data__securitySchemes_val
+                                )
+                                and (
+                                    "type" not in data__securitySchemes_val
+                                    or (
+                                        isinstance(data__securitySchemes_val["type"], str)
+                                        and data__securitySchemes_val["type"] == "openIdConnect"
+                                    )
+                                )
+                            )
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityscheme(
                                     data__securitySchemes_val,
@@ -428,7 +543,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__links_key in data__links_keys:
                             data__links_keys.remove(data__links_key)
                         data__links_val_one_of_count8 = 0
-                        if data__links_val_one_of_count8 < 2:
+                        if data__links_val_one_of_count8 < 2 and (
+                            (isinstance(data__links_val, (dict))) and ("$ref" in data__links_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__links_val, custom_formats, (name_prefix or "data")
@@ -436,7 +553,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__links_val_one_of_count8 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__links_val_one_of_count8 < 2:
+                        if data__links_val_one_of_count8 < 2 and (
+                            (isinstance(data__links_val, (dict)))
+                            and (len(data__links_val) != 1 or "$ref" not in data__links_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_link(
                                     data__links_val, custom_formats, (name_prefix or "data")
@@ -465,7 +585,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                         if data__callbacks_key in data__callbacks_keys:
                             data__callbacks_keys.remove(data__callbacks_key)
                         data__callbacks_val_one_of_count9 = 0
-                        if data__callbacks_val_one_of_count9 < 2:
+                        if data__callbacks_val_one_of_count9 < 2 and (
+                            (isinstance(data__callbacks_val, (dict)))
+                            and ("$ref" in data__callbacks_val)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__callbacks_val, custom_formats, (name_prefix or "data")
@@ -473,7 +596,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 data__callbacks_val_one_of_count9 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__callbacks_val_one_of_count9 < 2:
+                        if data__callbacks_val_one_of_count9 < 2 and (
+                            isinstance(data__callbacks_val, (dict))
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
                                     data__callbacks_val, custom_formats, (name_prefix or "data")
@@ -592,7 +717,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                     )
                 for data__parameters_x, data__parameters_item in enumerate(data__parameters):
                     data__parameters_item_one_of_count10 = 0
-                    if data__parameters_item_one_of_count10 < 2:
+                    if data__parameters_item_one_of_count10 < 2 and (
+                        (isinstance(data__parameters_item, (dict)))
+                        and ("name" in data__parameters_item and "in" in data__parameters_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
                                 data__parameters_item, custom_formats, (name_prefix or "data")
@@ -600,7 +728,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                             data__parameters_item_one_of_count10 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__parameters_item_one_of_count10 < 2:
+                    if data__parameters_item_one_of_count10 < 2 and (
+                        (isinstance(data__parameters_item, (dict)))
+                        and ("$ref" in data__parameters_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__parameters_item, custom_formats, (name_prefix or "data")
@@ -712,7 +843,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                     )
                 for data__parameters_x, data__parameters_item in enumerate(data__parameters):
                     data__parameters_item_one_of_count11 = 0
-                    if data__parameters_item_one_of_count11 < 2:
+                    if data__parameters_item_one_of_count11 < 2 and (
+                        (isinstance(data__parameters_item, (dict)))
+                        and ("name" in data__parameters_item and "in" in data__parameters_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
                                 data__parameters_item, custom_formats, (name_prefix or "data")
@@ -720,7 +854,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                             data__parameters_item_one_of_count11 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__parameters_item_one_of_count11 < 2:
+                    if data__parameters_item_one_of_count11 < 2 and (
+                        (isinstance(data__parameters_item, (dict)))
+                        and ("$ref" in data__parameters_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__parameters_item, custom_formats, (name_prefix or "data")
@@ -738,7 +875,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
             data_keys.remove("requestBody")
             data__requestBody = data["requestBody"]
             data__requestBody_one_of_count12 = 0
-            if data__requestBody_one_of_count12 < 2:
+            if data__requestBody_one_of_count12 < 2 and (
+                (isinstance(data__requestBody, (dict))) and ("content" in data__requestBody)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
                         data__requestBody, custom_formats, (name_prefix or "data") + ".requestBody"
@@ -746,7 +885,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                     data__requestBody_one_of_count12 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__requestBody_one_of_count12 < 2:
+            if data__requestBody_one_of_count12 < 2 and (
+                (isinstance(data__requestBody, (dict))) and ("$ref" in data__requestBody)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__requestBody, custom_formats, (name_prefix or "data") + ".requestBody"
@@ -780,7 +921,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                     if data__callbacks_key not in []:
                         data__callbacks_value = data__callbacks.get(data__callbacks_key)
                         data__callbacks_value_one_of_count13 = 0
-                        if data__callbacks_value_one_of_count13 < 2:
+                        if data__callbacks_value_one_of_count13 < 2 and (
+                            isinstance(data__callbacks_value, (dict))
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
                                     data__callbacks_value, custom_formats, (name_prefix or "data")
@@ -788,7 +931,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                                 data__callbacks_value_one_of_count13 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__callbacks_value_one_of_count13 < 2:
+                        if data__callbacks_value_one_of_count13 < 2 and (
+                            (isinstance(data__callbacks_value, (dict)))
+                            and ("$ref" in data__callbacks_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__callbacks_value, custom_formats, (name_prefix or "data")
@@ -865,7 +1011,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
             data_keys.remove("default")
             data__default = data["default"]
             data__default_one_of_count14 = 0
-            if data__default_one_of_count14 < 2:
+            if data__default_one_of_count14 < 2 and (
+                (isinstance(data__default, (dict))) and ("description" in data__default)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_response(
                         data__default, custom_formats, (name_prefix or "data") + ".default"
@@ -873,7 +1021,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                     data__default_one_of_count14 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__default_one_of_count14 < 2:
+            if data__default_one_of_count14 < 2 and (
+                (isinstance(data__default, (dict))) and ("$ref" in data__default)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__default, custom_formats, (name_prefix or "data") + ".default"
@@ -892,7 +1042,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 data_val_one_of_count15 = 0
-                if data_val_one_of_count15 < 2:
+                if data_val_one_of_count15 < 2 and (
+                    (isinstance(data_val, (dict))) and ("description" in data_val)
+                ):
                     try:
                         validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_response(
                             data_val, custom_formats, (name_prefix or "data")
@@ -900,7 +1052,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                         data_val_one_of_count15 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException):
                         pass
-                if data_val_one_of_count15 < 2:
+                if data_val_one_of_count15 < 2 and (
+                    (isinstance(data_val, (dict))) and ("$ref" in data_val)
+                ):
                     try:
                         validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                             data_val, custom_formats, (name_prefix or "data")
@@ -927,15 +1081,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
 ):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(["operationId", "operationRef"]) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ("operationId" in data and "operationRef" in data):
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must NOT match a disallowed definition"
         )
@@ -997,15 +1143,55 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
     data, custom_formats={}, name_prefix=None
 ):
     data_one_of_count16 = 0
-    if data_one_of_count16 < 2:
-        try:
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_apikeysecurityscheme(
-                data, custom_formats, (name_prefix or "data") + ""
+    if data_one_of_count16 < 2 and (
+        (isinstance(data, (dict)))
+        and (not isinstance(data, dict) or ("type" in data and "name" in data and "in" in data))
+        and (
+            not isinstance(data, dict)
+            or (
+                (
+                    "type" not in data
+                    or (
+                        (isinstance(data["type"], (str)))
+                        and (isinstance(data["type"], str) and data["type"] == "apiKey")
+                    )
+                )
+                and ("name" not in data or (isinstance(data["name"], (str))))
+                and (
+                    "in" not in data
+                    or (
+                        (isinstance(data["in"], (str)))
+                        and (
+                            isinstance(data["in"], str)
+                            and data["in"] == "header"
+                            or isinstance(data["in"], str)
+                            and data["in"] == "query"
+                            or isinstance(data["in"], str)
+                            and data["in"] == "cookie"
+                        )
+                    )
+                )
+                and ("description" not in data or (isinstance(data["description"], (str))))
             )
-            data_one_of_count16 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if data_one_of_count16 < 2:
+        )
+        and (
+            not isinstance(data, dict)
+            or not [
+                _key
+                for _key in data
+                if not (
+                    any([REGEX_PATTERNS["^x-"].search(_key)])
+                    or _key in ("type", "name", "in", "description")
+                )
+            ]
+        )
+    ):
+        data_one_of_count16 += 1
+    if data_one_of_count16 < 2 and (
+        (isinstance(data, (dict)))
+        and ("scheme" in data and "type" in data)
+        and ("type" not in data or (isinstance(data["type"], str) and data["type"] == "http"))
+    ):
         try:
             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_httpsecurityscheme(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -1013,7 +1199,11 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
             data_one_of_count16 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count16 < 2:
+    if data_one_of_count16 < 2 and (
+        (isinstance(data, (dict)))
+        and ("type" in data and "flows" in data)
+        and ("type" not in data or (isinstance(data["type"], str) and data["type"] == "oauth2"))
+    ):
         try:
             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oauth2securityscheme(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -1021,7 +1211,14 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
             data_one_of_count16 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
-    if data_one_of_count16 < 2:
+    if data_one_of_count16 < 2 and (
+        (isinstance(data, (dict)))
+        and ("type" in data and "openIdConnectUrl" in data)
+        and (
+            "type" not in data
+            or (isinstance(data["type"], str) and data["type"] == "openIdConnect")
+        )
+    ):
         try:
             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_openidconnectsecurityscheme(
                 data, custom_formats, (name_prefix or "data") + ""
@@ -1425,17 +1622,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ht
             pass
     if data_one_of_count17 < 2:
         try:
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["bearerFormat"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
+            if not isinstance(data, dict) or ("bearerFormat" in data):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + " must NOT match a disallowed definition"
                 )
@@ -1523,71 +1710,6 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ht
     return data
 
 
-def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_apikeysecurityscheme(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(["type", "name", "in"]) - data.keys()
-        if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-        data_keys = set(data.keys())
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (isinstance(data__type, str) and data__type == "apiKey"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be one of ['apiKey']"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (
-                isinstance(data__in, str)
-                and data__in == "header"
-                or isinstance(data__in, str)
-                and data__in == "query"
-                or isinstance(data__in, str)
-                and data__in == "cookie"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".in must be one of ['header', 'query', 'cookie']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-        if data_keys:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
-            )
-    return data
-
-
 def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
     data, custom_formats={}, name_prefix=None
 ):
@@ -1659,7 +1781,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
             data_keys.remove("schema")
             data__schema = data["schema"]
             data__schema_one_of_count18 = 0
-            if data__schema_one_of_count18 < 2:
+            if data__schema_one_of_count18 < 2 and (
+                (isinstance(data__schema, (dict)))
+                and (len(data__schema) != 1 or "$ref" not in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -1667,7 +1792,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
                     data__schema_one_of_count18 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__schema_one_of_count18 < 2:
+            if data__schema_one_of_count18 < 2 and (
+                (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -1723,7 +1850,12 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
                     if data__examples_key not in []:
                         data__examples_value = data__examples.get(data__examples_key)
                         data__examples_value_one_of_count19 = 0
-                        if data__examples_value_one_of_count19 < 2:
+                        if data__examples_value_one_of_count19 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and (
+                                len(data__examples_value) != 1 or "$ref" not in data__examples_value
+                            )
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -1731,7 +1863,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
                                 data__examples_value_one_of_count19 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__examples_value_one_of_count19 < 2:
+                        if data__examples_value_one_of_count19 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and ("$ref" in data__examples_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -1771,7 +1906,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
             data_keys.remove("schema")
             data__schema = data["schema"]
             data__schema_one_of_count20 = 0
-            if data__schema_one_of_count20 < 2:
+            if data__schema_one_of_count20 < 2 and (
+                (isinstance(data__schema, (dict)))
+                and (len(data__schema) != 1 or "$ref" not in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -1779,7 +1917,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
                     data__schema_one_of_count20 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__schema_one_of_count20 < 2:
+            if data__schema_one_of_count20 < 2 and (
+                (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -1808,7 +1948,12 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
                     if data__examples_key not in []:
                         data__examples_value = data__examples.get(data__examples_key)
                         data__examples_value_one_of_count21 = 0
-                        if data__examples_value_one_of_count21 < 2:
+                        if data__examples_value_one_of_count21 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and (
+                                len(data__examples_value) != 1 or "$ref" not in data__examples_value
+                            )
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -1816,7 +1961,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
                                 data__examples_value_one_of_count21 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__examples_value_one_of_count21 < 2:
+                        if data__examples_value_one_of_count21 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and ("$ref" in data__examples_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -1886,7 +2034,17 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_en
                     if data__headers_key not in []:
                         data__headers_value = data__headers.get(data__headers_key)
                         data__headers_value_one_of_count22 = 0
-                        if data__headers_value_one_of_count22 < 2:
+                        if data__headers_value_one_of_count22 < 2 and (
+                            (isinstance(data__headers_value, (dict)))
+                            and (
+                                "style" not in data__headers_value
+                                or (
+                                    isinstance(data__headers_value["style"], str)
+                                    and data__headers_value["style"] == "simple"
+                                )
+                            )
+                            and (len(data__headers_value) != 1 or "$ref" not in data__headers_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
                                     data__headers_value, custom_formats, (name_prefix or "data")
@@ -1894,7 +2052,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_en
                                 data__headers_value_one_of_count22 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__headers_value_one_of_count22 < 2:
+                        if data__headers_value_one_of_count22 < 2 and (
+                            (isinstance(data__headers_value, (dict)))
+                            and ("$ref" in data__headers_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__headers_value, custom_formats, (name_prefix or "data")
@@ -1959,109 +2120,24 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
     data, custom_formats={}, name_prefix=None
 ):
     data_one_of_count23 = 0
-    if data_one_of_count23 < 2:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(["schema"]) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-            data_one_of_count23 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if data_one_of_count23 < 2:
-        try:
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["style"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-                )
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["explode"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-                )
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["allowReserved"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-                )
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["example"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-                )
-            try:
-                data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(["examples"]) - data.keys()
-                    if data__missing_keys:
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must contain "
-                        )
-            except (JsonSchemaValueException, JsonSchemaValuesException):
-                pass
-            else:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-                )
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(["content"]) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-            data_one_of_count23 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
+    if data_one_of_count23 < 2 and (not isinstance(data, dict) or ("schema" in data)):
+        data_one_of_count23 += 1
+    if data_one_of_count23 < 2 and (
+        (
+            (not (not isinstance(data, dict) or ("style" in data)))
+            and (not (not isinstance(data, dict) or ("explode" in data)))
+            and (not (not isinstance(data, dict) or ("allowReserved" in data)))
+            and (not (not isinstance(data, dict) or ("example" in data)))
+            and (not (not isinstance(data, dict) or ("examples" in data)))
+        )
+        and (not isinstance(data, dict) or ("content" in data))
+    ):
+        data_one_of_count23 += 1
     if data_one_of_count23 != 1:
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must be valid exactly by one definition"
         )
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(["schema", "content"]) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ("schema" in data and "content" in data):
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must NOT match a disallowed definition"
         )
@@ -2071,15 +2147,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
 def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_examplexorexamples(
     data, custom_formats={}, name_prefix=None
 ):
-    try:
-        data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(["example", "examples"]) - data.keys()
-            if data__missing_keys:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-    except (JsonSchemaValueException, JsonSchemaValuesException):
-        pass
-    else:
+    if not isinstance(data, dict) or ("example" in data and "examples" in data):
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must NOT match a disallowed definition"
         )
@@ -2266,7 +2334,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
             data_keys.remove("schema")
             data__schema = data["schema"]
             data__schema_one_of_count24 = 0
-            if data__schema_one_of_count24 < 2:
+            if data__schema_one_of_count24 < 2 and (
+                (isinstance(data__schema, (dict)))
+                and (len(data__schema) != 1 or "$ref" not in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -2274,7 +2345,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                     data__schema_one_of_count24 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__schema_one_of_count24 < 2:
+            if data__schema_one_of_count24 < 2 and (
+                (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__schema, custom_formats, (name_prefix or "data") + ".schema"
@@ -2330,7 +2403,12 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                     if data__examples_key not in []:
                         data__examples_value = data__examples.get(data__examples_key)
                         data__examples_value_one_of_count25 = 0
-                        if data__examples_value_one_of_count25 < 2:
+                        if data__examples_value_one_of_count25 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and (
+                                len(data__examples_value) != 1 or "$ref" not in data__examples_value
+                            )
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -2338,7 +2416,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                                 data__examples_value_one_of_count25 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__examples_value_one_of_count25 < 2:
+                        if data__examples_value_one_of_count25 < 2 and (
+                            (isinstance(data__examples_value, (dict)))
+                            and ("$ref" in data__examples_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__examples_value, custom_formats, (name_prefix or "data")
@@ -2367,124 +2448,72 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
     data, custom_formats={}, name_prefix=None
 ):
     data_one_of_count26 = 0
-    if data_one_of_count26 < 2:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(["required"]) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-                data_keys = set(data.keys())
-                if "in" in data_keys:
-                    data_keys.remove("in")
-                    data__in = data["in"]
-                    if not (isinstance(data__in, str) and data__in == "path"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".in must be one of ['path']"
-                        )
-                if "style" in data_keys:
-                    data_keys.remove("style")
-                    data__style = data["style"]
-                    if not (
-                        isinstance(data__style, str)
-                        and data__style == "matrix"
-                        or isinstance(data__style, str)
-                        and data__style == "label"
-                        or isinstance(data__style, str)
-                        and data__style == "simple"
-                    ):
-                        raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + ".style must be one of ['matrix', 'label', 'simple']"
-                        )
-                if "required" in data_keys:
-                    data_keys.remove("required")
-                    data__required = data["required"]
-                    if not (isinstance(data__required, bool) and data__required is True):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".required must be one of [True]"
-                        )
-            data_one_of_count26 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if data_one_of_count26 < 2:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "in" in data_keys:
-                    data_keys.remove("in")
-                    data__in = data["in"]
-                    if not (isinstance(data__in, str) and data__in == "query"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".in must be one of ['query']"
-                        )
-                if "style" in data_keys:
-                    data_keys.remove("style")
-                    data__style = data["style"]
-                    if not (
-                        isinstance(data__style, str)
-                        and data__style == "form"
-                        or isinstance(data__style, str)
-                        and data__style == "spaceDelimited"
-                        or isinstance(data__style, str)
-                        and data__style == "pipeDelimited"
-                        or isinstance(data__style, str)
-                        and data__style == "deepObject"
-                    ):
-                        raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + ".style must be one of ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject']"
-                        )
-            data_one_of_count26 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if data_one_of_count26 < 2:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "in" in data_keys:
-                    data_keys.remove("in")
-                    data__in = data["in"]
-                    if not (isinstance(data__in, str) and data__in == "header"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".in must be one of ['header']"
-                        )
-                if "style" in data_keys:
-                    data_keys.remove("style")
-                    data__style = data["style"]
-                    if not (isinstance(data__style, str) and data__style == "simple"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".style must be one of ['simple']"
-                        )
-            data_one_of_count26 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
-    if data_one_of_count26 < 2:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "in" in data_keys:
-                    data_keys.remove("in")
-                    data__in = data["in"]
-                    if not (isinstance(data__in, str) and data__in == "cookie"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".in must be one of ['cookie']"
-                        )
-                if "style" in data_keys:
-                    data_keys.remove("style")
-                    data__style = data["style"]
-                    if not (isinstance(data__style, str) and data__style == "form"):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".style must be one of ['form']"
-                        )
-            data_one_of_count26 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException):
-            pass
+    if data_one_of_count26 < 2 and (
+        (not isinstance(data, dict) or ("required" in data))
+        and (
+            not isinstance(data, dict)
+            or (
+                ("in" not in data or (isinstance(data["in"], str) and data["in"] == "path"))
+                and (
+                    "style" not in data
+                    or (
+                        isinstance(data["style"], str)
+                        and data["style"] == "matrix"
+                        or isinstance(data["style"], str)
+                        and data["style"] == "label"
+                        or isinstance(data["style"], str)
+                        and data["style"] == "simple"
+                    )
+                )
+                and (
+                    "required" not in data
+                    or (isinstance(data["required"], bool) and data["required"] is True)
+                )
+            )
+        )
+    ):
+        data_one_of_count26 += 1
+    if data_one_of_count26 < 2 and (
+        not isinstance(data, dict)
+        or (
+            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "query"))
+            and (
+                "style" not in data
+                or (
+                    isinstance(data["style"], str)
+                    and data["style"] == "form"
+                    or isinstance(data["style"], str)
+                    and data["style"] == "spaceDelimited"
+                    or isinstance(data["style"], str)
+                    and data["style"] == "pipeDelimited"
+                    or isinstance(data["style"], str)
+                    and data["style"] == "deepObject"
+                )
+            )
+        )
+    ):
+        data_one_of_count26 += 1
+    if data_one_of_count26 < 2 and (
+        not isinstance(data, dict)
+        or (
+            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "header"))
+            and (
+                "style" not in data
+                or (isinstance(data["style"], str) and data["style"] == "simple")
+            )
+        )
+    ):
+        data_one_of_count26 += 1
+    if data_one_of_count26 < 2 and (
+        not isinstance(data, dict)
+        or (
+            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "cookie"))
+            and (
+                "style" not in data or (isinstance(data["style"], str) and data["style"] == "form")
+            )
+        )
+    ):
+        data_one_of_count26 += 1
     if data_one_of_count26 != 1:
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must be valid exactly by one definition"
@@ -2524,7 +2553,17 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                     if data__headers_key not in []:
                         data__headers_value = data__headers.get(data__headers_key)
                         data__headers_value_one_of_count27 = 0
-                        if data__headers_value_one_of_count27 < 2:
+                        if data__headers_value_one_of_count27 < 2 and (
+                            (isinstance(data__headers_value, (dict)))
+                            and (
+                                "style" not in data__headers_value
+                                or (
+                                    isinstance(data__headers_value["style"], str)
+                                    and data__headers_value["style"] == "simple"
+                                )
+                            )
+                            and (len(data__headers_value) != 1 or "$ref" not in data__headers_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
                                     data__headers_value, custom_formats, (name_prefix or "data")
@@ -2532,7 +2571,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 data__headers_value_one_of_count27 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__headers_value_one_of_count27 < 2:
+                        if data__headers_value_one_of_count27 < 2 and (
+                            (isinstance(data__headers_value, (dict)))
+                            and ("$ref" in data__headers_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__headers_value, custom_formats, (name_prefix or "data")
@@ -2576,7 +2618,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                     if data__links_key not in []:
                         data__links_value = data__links.get(data__links_key)
                         data__links_value_one_of_count28 = 0
-                        if data__links_value_one_of_count28 < 2:
+                        if data__links_value_one_of_count28 < 2 and (
+                            (isinstance(data__links_value, (dict)))
+                            and (len(data__links_value) != 1 or "$ref" not in data__links_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_link(
                                     data__links_value, custom_formats, (name_prefix or "data")
@@ -2584,7 +2629,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 data__links_value_one_of_count28 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__links_value_one_of_count28 < 2:
+                        if data__links_value_one_of_count28 < 2 and (
+                            (isinstance(data__links_value, (dict)))
+                            and ("$ref" in data__links_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__links_value, custom_formats, (name_prefix or "data")
@@ -2877,7 +2925,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
             data_keys.remove("not")
             data__not = data["not"]
             data__not_one_of_count29 = 0
-            if data__not_one_of_count29 < 2:
+            if data__not_one_of_count29 < 2 and (
+                (isinstance(data__not, (dict))) and (len(data__not) != 1 or "$ref" not in data__not)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__not, custom_formats, (name_prefix or "data") + ".not"
@@ -2885,7 +2935,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     data__not_one_of_count29 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__not_one_of_count29 < 2:
+            if data__not_one_of_count29 < 2 and (
+                (isinstance(data__not, (dict))) and ("$ref" in data__not)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__not, custom_formats, (name_prefix or "data") + ".not"
@@ -2909,7 +2961,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 data__allOf_len = len(data__allOf)
                 for data__allOf_x, data__allOf_item in enumerate(data__allOf):
                     data__allOf_item_one_of_count30 = 0
-                    if data__allOf_item_one_of_count30 < 2:
+                    if data__allOf_item_one_of_count30 < 2 and (
+                        (isinstance(data__allOf_item, (dict)))
+                        and (len(data__allOf_item) != 1 or "$ref" not in data__allOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__allOf_item, custom_formats, (name_prefix or "data")
@@ -2917,7 +2972,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                             data__allOf_item_one_of_count30 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__allOf_item_one_of_count30 < 2:
+                    if data__allOf_item_one_of_count30 < 2 and (
+                        (isinstance(data__allOf_item, (dict))) and ("$ref" in data__allOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__allOf_item, custom_formats, (name_prefix or "data")
@@ -2943,7 +3000,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 data__oneOf_len = len(data__oneOf)
                 for data__oneOf_x, data__oneOf_item in enumerate(data__oneOf):
                     data__oneOf_item_one_of_count31 = 0
-                    if data__oneOf_item_one_of_count31 < 2:
+                    if data__oneOf_item_one_of_count31 < 2 and (
+                        (isinstance(data__oneOf_item, (dict)))
+                        and (len(data__oneOf_item) != 1 or "$ref" not in data__oneOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__oneOf_item, custom_formats, (name_prefix or "data")
@@ -2951,7 +3011,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                             data__oneOf_item_one_of_count31 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__oneOf_item_one_of_count31 < 2:
+                    if data__oneOf_item_one_of_count31 < 2 and (
+                        (isinstance(data__oneOf_item, (dict))) and ("$ref" in data__oneOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__oneOf_item, custom_formats, (name_prefix or "data")
@@ -2977,7 +3039,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 data__anyOf_len = len(data__anyOf)
                 for data__anyOf_x, data__anyOf_item in enumerate(data__anyOf):
                     data__anyOf_item_one_of_count32 = 0
-                    if data__anyOf_item_one_of_count32 < 2:
+                    if data__anyOf_item_one_of_count32 < 2 and (
+                        (isinstance(data__anyOf_item, (dict)))
+                        and (len(data__anyOf_item) != 1 or "$ref" not in data__anyOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__anyOf_item, custom_formats, (name_prefix or "data")
@@ -2985,7 +3050,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                             data__anyOf_item_one_of_count32 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__anyOf_item_one_of_count32 < 2:
+                    if data__anyOf_item_one_of_count32 < 2 and (
+                        (isinstance(data__anyOf_item, (dict))) and ("$ref" in data__anyOf_item)
+                    ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__anyOf_item, custom_formats, (name_prefix or "data")
@@ -3003,7 +3070,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
             data_keys.remove("items")
             data__items = data["items"]
             data__items_one_of_count33 = 0
-            if data__items_one_of_count33 < 2:
+            if data__items_one_of_count33 < 2 and (
+                (isinstance(data__items, (dict)))
+                and (len(data__items) != 1 or "$ref" not in data__items)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__items, custom_formats, (name_prefix or "data") + ".items"
@@ -3011,7 +3081,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     data__items_one_of_count33 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__items_one_of_count33 < 2:
+            if data__items_one_of_count33 < 2 and (
+                (isinstance(data__items, (dict))) and ("$ref" in data__items)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__items, custom_formats, (name_prefix or "data") + ".items"
@@ -3037,7 +3109,13 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     if data__properties_key not in []:
                         data__properties_value = data__properties.get(data__properties_key)
                         data__properties_value_one_of_count34 = 0
-                        if data__properties_value_one_of_count34 < 2:
+                        if data__properties_value_one_of_count34 < 2 and (
+                            (isinstance(data__properties_value, (dict)))
+                            and (
+                                len(data__properties_value) != 1
+                                or "$ref" not in data__properties_value
+                            )
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                     data__properties_value, custom_formats, (name_prefix or "data")
@@ -3045,7 +3123,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                 data__properties_value_one_of_count34 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__properties_value_one_of_count34 < 2:
+                        if data__properties_value_one_of_count34 < 2 and (
+                            (isinstance(data__properties_value, (dict)))
+                            and ("$ref" in data__properties_value)
+                        ):
                             try:
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__properties_value, custom_formats, (name_prefix or "data")
@@ -3063,7 +3144,12 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
             data_keys.remove("additionalProperties")
             data__additionalProperties = data["additionalProperties"]
             data__additionalProperties_one_of_count35 = 0
-            if data__additionalProperties_one_of_count35 < 2:
+            if data__additionalProperties_one_of_count35 < 2 and (
+                (isinstance(data__additionalProperties, (dict)))
+                and (
+                    len(data__additionalProperties) != 1 or "$ref" not in data__additionalProperties
+                )
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                         data__additionalProperties,
@@ -3073,7 +3159,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     data__additionalProperties_one_of_count35 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__additionalProperties_one_of_count35 < 2:
+            if data__additionalProperties_one_of_count35 < 2 and (
+                (isinstance(data__additionalProperties, (dict)))
+                and ("$ref" in data__additionalProperties)
+            ):
                 try:
                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                         data__additionalProperties,
@@ -3083,15 +3172,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     data__additionalProperties_one_of_count35 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     pass
-            if data__additionalProperties_one_of_count35 < 2:
-                try:
-                    if not isinstance(data__additionalProperties, (bool)):
-                        raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".additionalProperties must be boolean"
-                        )
-                    data__additionalProperties_one_of_count35 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
+            if data__additionalProperties_one_of_count35 < 2 and (
+                isinstance(data__additionalProperties, (bool))
+            ):
+                data__additionalProperties_one_of_count35 += 1
             if data__additionalProperties_one_of_count35 != 1:
                 raise JsonSchemaValueException(
                     ""
@@ -3626,4 +3710,4 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
 
 
 validate = validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28
-KEY = "01e4cfab0c5e881da1487f72c421cbe03b99946aece55fc189dfc87421683b8e"
+KEY = "fef9f4e1f0f3b5d598b261d5dd6d78723a961e4d4ca5177c1627190fb87b7903"

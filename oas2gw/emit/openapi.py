@@ -524,7 +524,7 @@ class _YamlWriter:
     type, so the text is the same either way (tests/test_export_yaml_writer.py holds the
     recursive writer this replaced and compares the two)."""
 
-    __slots__ = ("names", "out", "seq", "words")
+    __slots__ = ("blocks", "names", "out", "seq", "words")
 
     def __init__(self, seq: str = "") -> None:
         self.out: list[str] = []
@@ -534,6 +534,16 @@ class _YamlWriter:
         self.words: dict[str, str] = {}
         #: key -> its form (never a literal block)
         self.names: dict[str, str] = {}
+        #: (text, indent) -> its literal block (templates repeat across methods)
+        self.blocks: dict[tuple[str, str], str] = {}
+
+    def block(self, value: str, indent: str) -> str:
+        """`value` as a literal block, its lines at `indent`."""
+        try:
+            return self.blocks[value, indent]
+        except KeyError:
+            text = self.blocks[value, indent] = _literal(value, indent)
+            return text
 
     def word(self, value: str) -> str:
         """How `value` is written on one line, or "" when it is a literal block."""
@@ -564,7 +574,7 @@ class _YamlWriter:
                 if form:
                     append(f"{lead}{k}: {form}\n")
                 else:
-                    append(f"{lead}{k}: {_literal(value, inner)}")
+                    append(f"{lead}{k}: {self.block(value, inner)}")
             elif kind is dict:
                 if value:
                     append(f"{lead}{k}:\n")
@@ -606,7 +616,7 @@ class _YamlWriter:
                 if form:
                     append(f"{dash}{form}\n")
                 else:
-                    append(f"{dash}{_literal(item, inner)}")
+                    append(f"{dash}{self.block(item, inner)}")
             elif kind is dict and item:
                 self.mapping(item, inner, dash)
             else:

@@ -316,6 +316,8 @@ class _Walk:
         self.meta_checked: set[int] = set()
         self.visited: set[int] = set()
         self.operation_ids: set[Any] = set()
+        self.targets: dict[str, Any] = {}
+        self.url_fields: dict[str, set[str]] = {}
         self._keep: list[Any] = []  # keeps ids stable: nothing we look at is freed meanwhile
 
     def run(self) -> None:
@@ -343,26 +345,36 @@ class _Walk:
     # -- $ref ---------------------------------------------------------------------------------
 
     def resolve(self, node: Any) -> Any:
+        if not isinstance(node, dict) or "$ref" not in node:
+            return node  # most calls: decided before any bookkeeping
         hops = 0
         while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#") or "%" in ref:
-                raise _Uncertain(f"$ref {ref!r}")
-            node = self.tree
-            if ref not in ("#", "#/"):
-                if not ref.startswith("#/"):
-                    raise _Uncertain(f"$ref {ref!r}")
-                for token in ref[2:].split("/"):
-                    key = token.replace("~1", "/").replace("~0", "~")
-                    if isinstance(node, dict):
-                        node = node[key]
-                    elif isinstance(node, list) and key.isdigit():
-                        node = node[int(key)]
-                    else:
-                        raise _Uncertain(f"$ref {ref!r}")
+            node = self.target(node["$ref"])
             hops += 1
             if hops > _MAX_REF_HOPS:
                 raise _Uncertain("a $ref loop")
+        return node
+
+    def target(self, ref: Any) -> Any:
+        """What one `$ref` names; each reference is followed once (the tree does not change
+        during the walk, and a reference that fails raises every time)."""
+        if not isinstance(ref, str) or not ref.startswith("#") or "%" in ref:
+            raise _Uncertain(f"$ref {ref!r}")
+        if ref in self.targets:
+            return self.targets[ref]
+        node: Any = self.tree
+        if ref not in ("#", "#/"):
+            if not ref.startswith("#/"):
+                raise _Uncertain(f"$ref {ref!r}")
+            for token in ref[2:].split("/"):
+                key = token.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict):
+                    node = node[key]
+                elif isinstance(node, list) and key.isdigit():
+                    node = node[int(key)]
+                else:
+                    raise _Uncertain(f"$ref {ref!r}")
+        self.targets[ref] = node
         return node
 
     def items(self, node: Any) -> Iterator[tuple[str, Any]]:
@@ -409,9 +421,16 @@ class _Walk:
             names.update(self.path_parameter_names(operation["parameters"]))
         if shared is not None:
             names.update(self.path_parameter_names(shared))
-        in_url = {field for _, field, _, _ in string.Formatter().parse(url) if field}
-        if names != in_url:
+        if names != self.fields(url):
             raise _Invalid("unresolved path parameter")
+
+    def fields(self, url: str) -> set[str]:
+        """The `{names}` in a path, parsed once for all its operations."""
+        found = self.url_fields.get(url)
+        if found is None:
+            found = {field for _, field, _, _ in string.Formatter().parse(url) if field}
+            self.url_fields[url] = found
+        return found
 
     def path_parameter_names(self, parameters: Any) -> Iterator[str]:
         for parameter in self.listed(parameters):

@@ -31,6 +31,8 @@ X = "x-amazon-apigateway-"
 INTEGRATION = X + "integration"
 ANY_METHOD = X + "any-method"
 OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch")
+#: operation key (lower case) -> API Gateway's method
+_VERBS = {key: key.upper() for key in OPERATION_KEYS}
 PARAM_LOCATIONS = {"path": "path", "query": "querystring", "header": "header"}
 BUILTIN_MODELS = ("Empty", "Error")
 
@@ -284,8 +286,8 @@ class _Builder:
                 if not isinstance(key, str):
                     continue
                 low = key.lower()
-                if low in OPERATION_KEYS:
-                    verb = low.upper()
+                if low in _VERBS:
+                    verb = _VERBS[low]
                 elif key == ANY_METHOD:
                     verb = "ANY"
                 elif low == "trace":
@@ -336,7 +338,10 @@ class _Builder:
         if INTEGRATION in op:
             data["integration"] = self.read_integration(op[INTEGRATION], ptr + "/" + INTEGRATION)
         data["pointer"] = ptr
-        method: Method | None = self.construct(Method, data, ptr)
+        try:
+            method: Method | None = _Method(data)
+        except ValidationError:  # construct() reports each bad field and drops it
+            method = self.construct(Method, data, ptr)
         return method
 
     def read_parameters(
@@ -476,14 +481,17 @@ class _Builder:
             if type(resp) is not dict:
                 resp = self.mapping(resp, where, "a response")
             headers = resp.get("headers")
-            if type(headers) is not dict:
-                headers = self.mapping(headers, where + "/headers", "headers")
-            params = {
-                f"method.response.header.{h}": (
-                    isinstance(spec, Mapping) and spec.get("required", False) is True
-                )
-                for h, spec in headers.items()
-            }
+            if headers is None:
+                params: dict[str, bool] = {}
+            else:
+                if type(headers) is not dict:
+                    headers = self.mapping(headers, where + "/headers", "headers")
+                params = {
+                    f"method.response.header.{h}": (
+                        isinstance(spec, Mapping) and spec.get("required", False) is True
+                    )
+                    for h, spec in headers.items()
+                }
             models: dict[str, str] = {}
             if self.oas2:
                 model = self.schema_model(resp.get("schema"), where)
@@ -508,9 +516,12 @@ class _Builder:
                 "responseModels": models,
                 "pointer": where,
             }
-            mr = self.construct(MethodResponse, data, where)
-            if mr is not None:
-                out.append(mr)
+            try:
+                out.append(_MethodResponse(data))
+            except ValidationError:  # construct() reports each bad field and drops it
+                mr = self.construct(MethodResponse, data, where)
+                if mr is not None:
+                    out.append(mr)
         return out
 
     def produces(self, op: Mapping[str, Any]) -> list[str]:
@@ -561,13 +572,19 @@ class _Builder:
             rdata["selectionPattern"] = None if text == "default" else text
             rdata["pointer"] = where
             rdata["extensions"] = rext
-            ir = self.construct(IntegrationResponse, rdata, where)
-            if ir is not None:
-                responses.append(ir)
+            try:
+                responses.append(_IntegrationResponse(rdata))
+            except ValidationError:  # construct() reports each bad field and drops it
+                ir = self.construct(IntegrationResponse, rdata, where)
+                if ir is not None:
+                    responses.append(ir)
         data["responses"] = responses
         data["pointer"] = ptr
         data["extensions"] = extensions
-        integ: Integration | None = self.construct(Integration, data, ptr)
+        try:
+            integ: Integration | None = _Integration(data)
+        except ValidationError:  # construct() reports each bad field and drops it
+            integ = self.construct(Integration, data, ptr)
         return integ
 
 
@@ -583,6 +600,13 @@ _INTEGRATION_RESPONSE_KEYS = frozenset(
     {"statusCode", "responseParameters", "responseTemplates", "contentHandling"}
 )
 _AUTHORIZER_KEYS = _keys(Authorizer)
+
+# What `cls.model_validate` runs, for the objects built per operation: validating again in
+# `construct` when this fails gives the same errors, so the common case needs no wrapper.
+_Method = Method.__pydantic_validator__.validate_python
+_MethodResponse = MethodResponse.__pydantic_validator__.validate_python
+_Integration = Integration.__pydantic_validator__.validate_python
+_IntegrationResponse = IntegrationResponse.__pydantic_validator__.validate_python
 
 
 def _alias_of(cls: type[BaseModel], field: str) -> str:

@@ -225,3 +225,35 @@ def _count_exceptions(run: Callable[[], Any]) -> int:
     finally:
         sys.settrace(None)
     return count
+
+
+_LITERAL_PATTERNS = ["^x-", "^\\$ref$", "^\\/", "^/", "^a b$", "^(get|put)$"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pattern=st.sampled_from(_LITERAL_PATTERNS),
+    key=st.one_of(
+        st.text(max_size=8),
+        st.sampled_from(["x-", "x-a", "X-a", "$ref", "$ref\n", "$ref\n\n", "a$ref", "/", "a b\n"]),
+        st.integers(),
+        st.none(),
+        st.binary(max_size=3),
+        st.floats(allow_nan=False),
+    ),
+)
+def test_literal_patterns_are_searched_as_the_regex_searches(pattern: str, key: Any) -> None:
+    """`^x-` becomes `startswith("x-")`: the same answer for a string, an error for the rest."""
+    import re
+
+    code = fs._SEARCH.sub(fs._plain_search, f"REGEX_PATTERNS[{pattern!r}].search(key)")
+    assert (code.startswith("REGEX_PATTERNS")) == (pattern == "^(get|put)$")
+
+    def run(source: str) -> Any:
+        scope = {"REGEX_PATTERNS": {pattern: re.compile(pattern)}}
+        try:
+            return bool(eval(source, scope, {"key": key}))
+        except Exception:  # what the generated code would raise: the fast path's "ask"
+            return "error"
+
+    assert run(code) == run(f"REGEX_PATTERNS[{pattern!r}].search(key)")

@@ -408,6 +408,40 @@ class GuardedGenerator(CodeGeneratorDraft04):
                 rule="oneOf",
             )
 
+    def generate_required(self) -> None:
+        """`"a" in data and "b" in data` rather than a set difference per object (the same
+        test: the message names no missing key when exceptions are not detailed)."""
+        here = self._here
+        required = here._definition["required"]
+        plain = (
+            not here._detailed_exceptions
+            and isinstance(required, list)
+            and required
+            and all(isinstance(k, str) for k in required)
+            and len(set(required)) == len(required)
+            and not self._required_but_not_allowed(here._definition)
+        )
+        if not plain:  # the base class checks the definition (and words detailed errors)
+            self._base.generate_required()
+            return
+        here.create_variable_is_dict()
+        with self.l("if {variable}_is_dict:"):
+            present = " and ".join(f"{k!r} in {here._variable}" for k in required)
+            with self.l("if not ({test}):", test=present):
+                here.exc("{name} must contain ", here.e(required), rule="required")
+
+    @staticmethod
+    def _required_but_not_allowed(definition: dict[str, Any]) -> bool:
+        """The base class refuses such a definition: let it say so."""
+        if definition.get("additionalProperties", True):
+            return False
+        properties = definition.get("properties", {})
+        patterns = definition.get("patternProperties", {})
+        return any(
+            k not in properties and not any(re.search(p, k) for p in patterns)
+            for k in definition["required"]
+        )
+
     def generate_not(self) -> None:
         here = self._here
         exact = self._exact(here._definition["not"], here._variable, over_keys=True)

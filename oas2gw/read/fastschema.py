@@ -23,6 +23,7 @@ two over the corpus and mutated documents.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import re
@@ -144,7 +145,7 @@ def _package_json(package: str, relative: str) -> Any:
 SHIPPED = "oas2gw.read.validators"
 _SCHEMAS = {"oas20": "2.0", "oas30": "3.0", "draft4": None}
 #: Part of the KEY: change it when `_generate` changes what it writes.
-_GENERATOR = "3"
+_GENERATOR = "4"
 _OPTIONS: dict[str, Any] = {
     "use_formats": False,  # `jsonschema` runs these schemas without a format checker
     "use_default": False,  # never write defaults into the user's tree
@@ -154,6 +155,11 @@ _OPTIONS: dict[str, Any] = {
 #: array item and mapping member; the fast path never shows a message, so it is left out.
 _ITEM_PATH = re.compile(r'\(name_prefix or "data"\) \+ "(?:[^"\\]|\\.)*"\.format\(\*\*locals\(\)\)')
 _FIRST_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
+#: A regex search in the generated code, and a pattern that is a literal after its `^`.
+_SEARCH = re.compile(
+    r"""REGEX_PATTERNS\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]\.search\((\w+)\)"""
+)
+_LITERAL = re.compile(r"\^((?:[A-Za-z0-9_ /-]|\\[$./-])*)(\$?)\Z")
 
 
 _DRAFT4 = ("jsonschema_specifications", "schemas/draft4/metaschema.json")
@@ -200,7 +206,22 @@ def _generate(name: str) -> str:
         "# ruff: noqa\n# mypy: ignore-errors\n"
     )
     tail = f"\n\nvalidate = {entry.group(1)}\nKEY = {_key(name, fastjsonschema.VERSION)!r}\n"
-    return head + _ITEM_PATH.sub('(name_prefix or "data")', code) + tail
+    code = _SEARCH.sub(_plain_search, _ITEM_PATH.sub('(name_prefix or "data")', code))
+    return head + code + tail
+
+
+def _plain_search(found: re.Match[str]) -> str:
+    """`^x-` searched as `startswith("x-")`: the same answer for a string, and an error
+    for anything else (`re` raises TypeError, `startswith` is missing or raises), without
+    the regex engine; `$` also matches before a final newline, as in `re`."""
+    pattern = ast.literal_eval(found[1])
+    literal = _LITERAL.match(pattern)
+    if literal is None:
+        return found[0]
+    text, var = re.sub(r"\\(.)", r"\1", literal[1]), found[2]
+    if not literal[2]:
+        return f"{var}.startswith({text!r})"
+    return f"({var}.startswith({text!r}) and {var} in ({text!r}, {text + chr(10)!r}))"
 
 
 def _compile(name: str) -> Callable[[Any], Any] | None:

@@ -560,4 +560,4 @@ def validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger
 
 
 validate = validate_http___json_schema_org_draft_04_schema
-KEY = "d3e55c76ccc1917210473d00979486712e1d51c82430936b13942b4ea63137ad"
+KEY = "af182958cedc4d114f97d058ea18bd8a5b92f7218d5697506b7499243f58fb62"

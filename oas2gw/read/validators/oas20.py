@@ -22,8 +22,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["swagger", "info", "paths"]) - data.keys()
-        if data__missing_keys:
+        if not ("swagger" in data and "info" in data and "paths" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "swagger" in data_keys:
@@ -65,7 +64,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                     "" + (name_prefix or "data") + ".basePath must be string"
                 )
             if isinstance(data__basePath, str):
-                if not REGEX_PATTERNS["^/"].search(data__basePath):
+                if not data__basePath.startswith("/"):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".basePath must match pattern ^/"
                     )
@@ -160,7 +159,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -185,8 +184,7 @@ def validate___definitions_externaldocs(data, custom_formats={}, name_prefix=Non
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["url"]) - data.keys()
-        if data__missing_keys:
+        if not ("url" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -202,7 +200,7 @@ def validate___definitions_externaldocs(data, custom_formats={}, name_prefix=Non
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -220,8 +218,7 @@ def validate___definitions_tag(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
@@ -245,7 +242,7 @@ def validate___definitions_tag(data, custom_formats={}, name_prefix=None):
                 data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -295,10 +292,7 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
                         or not [
                             _key
                             for _key in data_value
-                            if not (
-                                any([REGEX_PATTERNS["^x-"].search(_key)])
-                                or _key in ("type", "description")
-                            )
+                            if not (any([_key.startswith("x-")]) or _key in ("type", "description"))
                         ]
                     )
                 ):
@@ -349,7 +343,7 @@ def validate___definitions_securitydefinitions(data, custom_formats={}, name_pre
                             _key
                             for _key in data_value
                             if not (
-                                any([REGEX_PATTERNS["^x-"].search(_key)])
+                                any([_key.startswith("x-")])
                                 or _key in ("type", "name", "in", "description")
                             )
                         ]
@@ -463,8 +457,9 @@ def validate___definitions_oauth2accesscodesecurity(data, custom_formats={}, nam
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "flow", "authorizationUrl", "tokenUrl"]) - data.keys()
-        if data__missing_keys:
+        if not (
+            "type" in data and "flow" in data and "authorizationUrl" in data and "tokenUrl" in data
+        ):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -517,7 +512,7 @@ def validate___definitions_oauth2accesscodesecurity(data, custom_formats={}, nam
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -549,8 +544,7 @@ def validate___definitions_oauth2applicationsecurity(data, custom_formats={}, na
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "flow", "tokenUrl"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data and "flow" in data and "tokenUrl" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -596,7 +590,7 @@ def validate___definitions_oauth2applicationsecurity(data, custom_formats={}, na
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -614,8 +608,7 @@ def validate___definitions_oauth2passwordsecurity(data, custom_formats={}, name_
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "flow", "tokenUrl"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data and "flow" in data and "tokenUrl" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -661,7 +654,7 @@ def validate___definitions_oauth2passwordsecurity(data, custom_formats={}, name_
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -679,8 +672,7 @@ def validate___definitions_oauth2implicitsecurity(data, custom_formats={}, name_
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "flow", "authorizationUrl"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data and "flow" in data and "authorizationUrl" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -726,7 +718,7 @@ def validate___definitions_oauth2implicitsecurity(data, custom_formats={}, name_
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -824,8 +816,7 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["description"]) - data.keys()
-        if data__missing_keys:
+        if not ("description" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -874,7 +865,7 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
                 data__examples, custom_formats, (name_prefix or "data") + ".examples"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -914,8 +905,7 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -1053,7 +1043,7 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -1428,7 +1418,7 @@ def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=
                 data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -1446,8 +1436,7 @@ def validate___definitions_fileschema(data, custom_formats={}, name_prefix=None)
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "format" in data_keys:
@@ -1509,7 +1498,7 @@ def validate___definitions_fileschema(data, custom_formats={}, name_prefix=None)
             data_keys.remove("example")
             data__example = data["example"]
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -1836,7 +1825,7 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
             data_keys.remove("example")
             data__example = data["example"]
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -1891,7 +1880,7 @@ def validate___definitions_xml(data, custom_formats={}, name_prefix=None):
                     "" + (name_prefix or "data") + ".wrapped must be boolean"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -2280,8 +2269,7 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
         )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name", "in", "type"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data and "in" in data and "type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
     return data
 
@@ -2289,8 +2277,7 @@ def validate___definitions_nonbodyparameter(data, custom_formats={}, name_prefix
 def validate___definitions_pathparametersubschema(data, custom_formats={}, name_prefix=None):
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["required"]) - data.keys()
-        if data__missing_keys:
+        if not ("required" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "required" in data_keys:
@@ -2455,7 +2442,7 @@ def validate___definitions_pathparametersubschema(data, custom_formats={}, name_
                 data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -2637,7 +2624,7 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
                 data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -2842,7 +2829,7 @@ def validate___definitions_formdataparametersubschema(data, custom_formats={}, n
                 data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3017,7 +3004,7 @@ def validate___definitions_headerparametersubschema(data, custom_formats={}, nam
                 data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3035,8 +3022,7 @@ def validate___definitions_bodyparameter(data, custom_formats={}, name_prefix=No
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name", "in", "schema"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data and "in" in data and "schema" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -3076,7 +3062,7 @@ def validate___definitions_bodyparameter(data, custom_formats={}, name_prefix=No
                 data__schema, custom_formats, (name_prefix or "data") + ".schema"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3109,13 +3095,13 @@ def validate___definitions_paths(data, custom_formats={}, name_prefix=None):
     if data_is_dict:
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
                     data_val, custom_formats, (name_prefix or "data")
                 )
-            if REGEX_PATTERNS["^/"].search(data_key):
+            if data_key.startswith("/"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_pathitem(data_val, custom_formats, (name_prefix or "data"))
@@ -3188,7 +3174,7 @@ def validate___definitions_pathitem(data, custom_formats={}, name_prefix=None):
                 data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3410,8 +3396,7 @@ def validate___definitions_operation(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["responses"]) - data.keys()
-        if data__missing_keys:
+        if not ("responses" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "tags" in data_keys:
@@ -3514,7 +3499,7 @@ def validate___definitions_operation(data, custom_formats={}, name_prefix=None):
                 data__security, custom_formats, (name_prefix or "data") + ".security"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3532,9 +3517,7 @@ def validate___definitions_responses(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     if (isinstance(data, (dict))) and (
         not isinstance(data, dict)
-        or not [
-            _key for _key in data if not (any([REGEX_PATTERNS["^x-"].search(_key)]) or _key in ())
-        ]
+        or not [_key for _key in data if not (any([_key.startswith("x-")]) or _key in ())]
     ):
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must NOT match a disallowed definition"
@@ -3554,7 +3537,7 @@ def validate___definitions_responses(data, custom_formats={}, name_prefix=None):
                 validate___definitions_responsevalue(
                     data_val, custom_formats, (name_prefix or "data")
                 )
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3670,8 +3653,7 @@ def validate___definitions_info(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["version", "title"]) - data.keys()
-        if data__missing_keys:
+        if not ("version" in data and "title" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "title" in data_keys:
@@ -3715,7 +3697,7 @@ def validate___definitions_info(data, custom_formats={}, name_prefix=None):
                 data__license, custom_formats, (name_prefix or "data") + ".license"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3733,8 +3715,7 @@ def validate___definitions_license(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
@@ -3750,7 +3731,7 @@ def validate___definitions_license(data, custom_formats={}, name_prefix=None):
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3789,7 +3770,7 @@ def validate___definitions_contact(data, custom_formats={}, name_prefix=None):
                     "" + (name_prefix or "data") + ".email must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate___definitions_vendorextension(
@@ -3803,4 +3784,4 @@ def validate___definitions_contact(data, custom_formats={}, name_prefix=None):
 
 
 validate = validate
-KEY = "23edf867d3782d986e4c12ae9dee22da37e3b2fbef4fdcd5ae75cfa4a4c28c83"
+KEY = "a1a95197582ac03e07256e96a4174fa66d987caa32da98d2e9cd30163685a451"

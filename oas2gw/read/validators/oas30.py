@@ -30,8 +30,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28(
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["openapi", "info", "paths"]) - data.keys()
-        if data__missing_keys:
+        if not ("openapi" in data and "info" in data and "paths" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "openapi" in data_keys:
@@ -129,7 +128,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28(
                 data__components, custom_formats, (name_prefix or "data") + ".components"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -613,7 +612,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                                 + " must be valid exactly by one definition"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -632,7 +631,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ca
     if data_is_dict:
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         for data_key in data_keys:
@@ -752,7 +751,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_operation(
                     data_val, custom_formats, (name_prefix or "data")
                 )
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -769,8 +768,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["responses"]) - data.keys()
-        if data__missing_keys:
+        if not ("responses" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "tags" in data_keys:
@@ -984,7 +982,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                         data__servers_item, custom_formats, (name_prefix or "data")
                     )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1066,7 +1064,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + " must be valid exactly by one definition"
                     )
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1129,7 +1127,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
                 data__server, custom_formats, (name_prefix or "data") + ".server"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1180,8 +1178,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
                 _key
                 for _key in data
                 if not (
-                    any([REGEX_PATTERNS["^x-"].search(_key)])
-                    or _key in ("type", "name", "in", "description")
+                    any([_key.startswith("x-")]) or _key in ("type", "name", "in", "description")
                 )
             ]
         )
@@ -1240,8 +1237,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "openIdConnectUrl"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data and "openIdConnectUrl" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -1270,7 +1266,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1287,8 +1283,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oa
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["type", "flows"]) - data.keys()
-        if data__missing_keys:
+        if not ("type" in data and "flows" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "type" in data_keys:
@@ -1316,7 +1311,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oa
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1363,7 +1358,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oa
                 (name_prefix or "data") + ".authorizationCode",
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1380,8 +1375,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_au
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["authorizationUrl", "tokenUrl", "scopes"]) - data.keys()
-        if data__missing_keys:
+        if not ("authorizationUrl" in data and "tokenUrl" in data and "scopes" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "authorizationUrl" in data_keys:
@@ -1423,7 +1417,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_au
                                 "" + (name_prefix or "data") + " must be string"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1440,8 +1434,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_cl
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["tokenUrl", "scopes"]) - data.keys()
-        if data__missing_keys:
+        if not ("tokenUrl" in data and "scopes" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "tokenUrl" in data_keys:
@@ -1476,7 +1469,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_cl
                                 "" + (name_prefix or "data") + " must be string"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1493,8 +1486,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["tokenUrl", "scopes"]) - data.keys()
-        if data__missing_keys:
+        if not ("tokenUrl" in data and "scopes" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "tokenUrl" in data_keys:
@@ -1529,7 +1521,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                                 "" + (name_prefix or "data") + " must be string"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1546,8 +1538,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_im
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["authorizationUrl", "scopes"]) - data.keys()
-        if data__missing_keys:
+        if not ("authorizationUrl" in data and "scopes" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "authorizationUrl" in data_keys:
@@ -1582,7 +1573,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_im
                                 "" + (name_prefix or "data") + " must be string"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1663,8 +1654,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ht
         )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["scheme", "type"]) - data.keys()
-        if data__missing_keys:
+        if not ("scheme" in data and "type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "scheme" in data_keys:
@@ -1700,7 +1690,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ht
                     "" + (name_prefix or "data") + ".type must be one of ['http']"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1881,7 +1871,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
                                 + " must be valid exactly by one definition"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -1995,7 +1985,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
                             data__encoding_value, custom_formats, (name_prefix or "data")
                         )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2106,7 +2096,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_en
                     "" + (name_prefix or "data") + ".allowReserved must be boolean"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2161,8 +2151,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["content"]) - data.keys()
-        if data__missing_keys:
+        if not ("content" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -2196,7 +2185,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                     "" + (name_prefix or "data") + ".required must be boolean"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2239,7 +2228,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ex
                     "" + (name_prefix or "data") + ".externalValue must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2265,8 +2254,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
     )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name", "in"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data and "in" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
@@ -2434,7 +2422,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                                 + " must be valid exactly by one definition"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2528,8 +2516,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["description"]) - data.keys()
-        if data__missing_keys:
+        if not ("description" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -2647,7 +2634,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 + " must be valid exactly by one definition"
                             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -2664,12 +2651,11 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["$ref"]) - data.keys()
-        if data__missing_keys:
+        if not ("$ref" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^\\$ref$"].search(data_key):
+            if data_key.startswith("$ref") and data_key in ("$ref", "$ref\n"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 if not isinstance(data_val, (str)):
@@ -3249,7 +3235,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 data__xml, custom_formats, (name_prefix or "data") + ".xml"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3303,7 +3289,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_xm
                     "" + (name_prefix or "data") + ".wrapped must be boolean"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3320,8 +3306,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_di
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["propertyName"]) - data.keys()
-        if data__missing_keys:
+        if not ("propertyName" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "propertyName" in data_keys:
@@ -3360,13 +3345,13 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
     if data_is_dict:
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^\\/"].search(data_key):
+            if data_key.startswith("/"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pathitem(
                     data_val, custom_formats, (name_prefix or "data")
                 )
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3383,8 +3368,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ta
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
@@ -3408,7 +3392,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ta
                 data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
             )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3449,8 +3433,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["url"]) - data.keys()
-        if data__missing_keys:
+        if not ("url" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "url" in data_keys:
@@ -3482,7 +3465,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
                             data__variables_value, custom_formats, (name_prefix or "data")
                         )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3499,8 +3482,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["default"]) - data.keys()
-        if data__missing_keys:
+        if not ("default" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "enum" in data_keys:
@@ -3531,7 +3513,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
                     "" + (name_prefix or "data") + ".description must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3548,8 +3530,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ex
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["url"]) - data.keys()
-        if data__missing_keys:
+        if not ("url" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "description" in data_keys:
@@ -3565,7 +3546,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ex
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3582,8 +3563,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_in
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["title", "version"]) - data.keys()
-        if data__missing_keys:
+        if not ("title" in data and "version" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "title" in data_keys:
@@ -3627,7 +3607,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_in
                     "" + (name_prefix or "data") + ".version must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3644,8 +3624,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(["name"]) - data.keys()
-        if data__missing_keys:
+        if not ("name" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
@@ -3661,7 +3640,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3699,7 +3678,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                     "" + (name_prefix or "data") + ".email must be string"
                 )
         for data_key, data_val in data.items():
-            if REGEX_PATTERNS["^x-"].search(data_key):
+            if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
         if data_keys:
@@ -3710,4 +3689,4 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
 
 
 validate = validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28
-KEY = "fef9f4e1f0f3b5d598b261d5dd6d78723a961e4d4ca5177c1627190fb87b7903"
+KEY = "e91f756919893050341c6c24baa0f729a832db90d07c17545298a3e060632f7d"

@@ -16,8 +16,11 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from oas2gw.model.types import cli_option
 from oas2gw.plan import Plan, Ref, Step, Sub
@@ -62,6 +65,12 @@ def command_name(operation: str) -> str:
     return _CAMEL.sub("-", operation).lower()
 
 
+@functools.cache  # a few dozen operations, asked for at every step
+def _step_command(operation: str) -> str:
+    """The command's part of a `STEP='label command'` word."""
+    return _printable(command_name(operation)).replace("'", "'\\''")
+
+
 def quote(text: str) -> str:
     """A bash word that stands for exactly `text`: bare when harmless, else single-quoted."""
     if _BARE.fullmatch(text):
@@ -71,10 +80,39 @@ def quote(text: str) -> str:
 
 def json_text(value: Any) -> str:
     """Compact JSON, readable non-ASCII, escaped where UTF-8 cannot carry a character."""
+    if _orjson_writes_alike(value, 0):
+        try:
+            return orjson.dumps(value).decode("utf-8")
+        except TypeError:  # a lone surrogate (UTF-8 cannot carry it), an int past 64 bits
+            pass
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if text.isascii() or _encodable(text):
         return text
     return json.dumps(value, separators=(",", ":"))
+
+
+def _orjson_writes_alike(value: Any, depth: int) -> bool:
+    """Whether orjson writes `value` byte for byte as `json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"))` does, should it write it at all.
+
+    Both escape the same characters the same way (every code point is tested) and write ints,
+    booleans and null alike; they differ on floats (`1e-07` against `1e-7`), NaN, subclasses
+    and non-string keys, so those, and anything deeper than the plan's values go, take the
+    `json` path.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return True
+    if depth > 8:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not _orjson_writes_alike(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(_orjson_writes_alike(item, depth + 1) for item in value)
+    return False
 
 
 def _encodable(text: str) -> bool:
@@ -204,6 +242,12 @@ class _Shell:
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    #: the current label, printable and escaped for single quotes
+    label_text: str = ""
+    #: id of a step's `refs` -> (those refs, their location options, their other options)
+    ref_words: dict[int, tuple[Mapping[str, Ref | Sub], list[str], list[str]]] = field(
+        default_factory=dict
+    )
 
     def render(self) -> ShellScript:
         self.variables[("resource", "/")] = "RESOURCE_0"
@@ -220,15 +264,17 @@ class _Shell:
         out.append(_PRELUDE)
         if self.cli_input_json:
             out.append(_HERE)
-        if any(_uses_identity(s) for s in self.plan.steps):
+        if _any_uses_identity(self.plan.steps):
             out.append("\n" + _IDENTITY)
         out.append("\n" + _LISTING)
         previous = ""
         for index, step in enumerate(self.plan.steps, start=1):
             if step.label != previous:
+                label = _printable(step.label)
                 self.lines.append("")
-                self.lines.append(f"# --- {_printable(step.label)}")
-                self.lines.append(f"progress {quote(_printable(step.label))}")
+                self.lines.append(f"# --- {label}")
+                self.lines.append(f"progress {quote(label)}")
+                self.label_text = label.replace("'", "'\\''")
                 previous = step.label
             self._step(index, step)
         self.lines.append("")
@@ -245,9 +291,9 @@ class _Shell:
     # --- steps ----------------------------------------------------------------------------
 
     def _step(self, index: int, step: Step) -> None:
-        self.lines.append(
-            f"STEP={quote(_printable(step.label + ' ' + command_name(step.operation)))}"
-        )
+        # `quote(_printable(label + " " + command))`, the label's part made once per label:
+        # both escape character by character, and the space means the word is always quoted
+        self.lines.append(f"STEP='{self.label_text} {_step_command(step.operation)}'")
         if step.action == "create_resource":
             self._create_resource(index, step)
         elif step.action == "ensure":
@@ -306,17 +352,25 @@ class _Shell:
 
     def _command(self, index: int, step: Step, query: str = "", suffix: str = "") -> str:
         words = [f"aws {step.service} {command_name(step.operation)}"]
-        late: list[str] = []
-        for name, ref in step.refs.items():
-            where = words if name in _LOCATION else late
-            where.append(f"{cli_option(name)} {self._ref(ref)}")
+        located, late = self._ref_words(step.refs)
+        words += located
         if self.cli_input_json:
             if step.params:
                 words.append(f'--cli-input-json "file://$HERE/{self._file(index, step, suffix)}"')
         else:
             inline: dict[str, Any] = {}
+            operation = step.operation
             for name, value in step.params.items():
-                if isinstance(value, str) and self._needs_json(step.operation, name, value):
+                if type(value) is str and value.isascii() and "\0" not in value:
+                    # `_needs_json` for the common case, without the call: only a paramfile
+                    # prefix can send such a value through the JSON
+                    if value.startswith(_PARAMFILE_PREFIXES) and (
+                        (operation, name) not in _PARAMFILE_EXEMPT
+                    ):
+                        inline[name] = value
+                    else:
+                        words.append(_text_option(cli_option(name), value))
+                elif isinstance(value, str) and self._needs_json(operation, name, value):
                     inline[name] = value
                 else:
                     words.append(_option(name, value))
@@ -326,6 +380,23 @@ class _Shell:
         if query:
             words.append(f"--query {query} --output text")
         return " \\\n    ".join(words) if len(words) > 3 else " ".join(words)
+
+    def _ref_words(self, refs: Mapping[str, Ref | Sub]) -> tuple[list[str], list[str]]:
+        """The options of `refs`: those that say where the call applies, and the others.
+
+        A method's steps share one `refs` mapping, so the words are kept per mapping (holding
+        it, so its id is not reused) until a definition could change what they say.
+        """
+        cached = self.ref_words.get(id(refs))
+        if cached is not None and cached[0] is refs:
+            return cached[1], cached[2]
+        located: list[str] = []
+        late: list[str] = []
+        for name, ref in refs.items():
+            where = located if name in _LOCATION else late
+            where.append(f"{cli_option(name)} {self._ref(ref)}")
+        self.ref_words[id(refs)] = (refs, located, late)
+        return located, late
 
     @staticmethod
     def _needs_json(operation: str, name: str, value: str) -> bool:
@@ -351,6 +422,7 @@ class _Shell:
         if (ref.kind, ref.key) not in self.variables:
             self.counts[ref.kind] = count + 1
         self.variables[(ref.kind, ref.key)] = var
+        self.ref_words.clear()  # a reference may now name another variable
         return var
 
     def _ref(self, ref: Ref | Sub) -> str:
@@ -358,25 +430,47 @@ class _Shell:
             return "".join(
                 quote_always(p) if isinstance(p, str) else self._ref(p) for p in ref.parts
             )
-        fixed = {"rest_api": "REST_API_ID", "region": "REGION", "account": "ACCOUNT"}
-        fixed["partition"] = "PARTITION"
-        if ref.kind in fixed:
-            return f'"${fixed[ref.kind]}"'
+        if ref.kind in _FIXED:
+            return _FIXED[ref.kind]
         try:
             return f'"${self.variables[(ref.kind, ref.key)]}"'
         except KeyError:
             raise ValueError(f"the plan refers to {ref} before any step makes it") from None
 
 
+#: References with a variable of their own, set by the prelude.
+_FIXED = {
+    kind: f'"${name}"'
+    for kind, name in (
+        ("rest_api", "REST_API_ID"),
+        ("region", "REGION"),
+        ("account", "ACCOUNT"),
+        ("partition", "PARTITION"),
+    )
+}
+
+
 def quote_always(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _uses_identity(step: Step) -> bool:
-    for ref in step.refs.values():
-        parts = ref.parts if isinstance(ref, Sub) else (ref,)
-        if any(isinstance(p, Ref) and p.kind in ("region", "account", "partition") for p in parts):
-            return True
+_IDENTITY_KINDS = frozenset(("region", "account", "partition"))
+
+
+def _any_uses_identity(steps: Iterable[Step]) -> bool:
+    """Whether a step refers to the caller's region, account or partition."""
+    previous: object = None
+    for step in steps:
+        refs = step.refs
+        if refs is previous:  # a method's steps share one mapping: same answer
+            continue
+        previous = refs
+        for ref in refs.values():
+            if isinstance(ref, Sub):
+                if any(isinstance(p, Ref) and p.kind in _IDENTITY_KINDS for p in ref.parts):
+                    return True
+            elif isinstance(ref, Ref) and ref.kind in _IDENTITY_KINDS:
+                return True
     return False
 
 
@@ -390,6 +484,10 @@ def _option(name: str, value: Any) -> str:
         text = value
     else:
         text = json_text(value)
+    return _text_option(option, text)
+
+
+def _text_option(option: str, text: str) -> str:
     if text.startswith("-"):
         return f"{option}={quote(text)}"
     return f"{option} {quote(text)}"

@@ -89,7 +89,11 @@ def localize_refs(schema: Any, oas: OasVersion) -> Any:
 
 def _dump(obj: Any, *, skip: set[str] | None = None) -> dict[str, Any]:
     """A model's fields by alias, leaving out unset and empty values and `skip`."""
-    data = obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=skip)
+    return _filled(obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=skip))
+
+
+def _filled(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without its empty dicts and lists."""
     # JSON-mode values are dicts, lists, strings, numbers and booleans: among them only an
     # empty dict or list equals `{}`, `[]` or `()`, and those are falsy
     return {k: v for k, v in data.items() if v or not isinstance(v, (dict, list, tuple))}
@@ -98,8 +102,6 @@ def _dump(obj: Any, *, skip: set[str] | None = None) -> dict[str, Any]:
 #: fields that `_dump` leaves out, per model: each has its own place in the document
 _GATEWAY_RESPONSE_SKIP = {"response_type"}
 _AUTHORIZER_SKIP = {"name", "auth_type", "pointer"}
-_INTEGRATION_SKIP = {"responses"}
-_INTEGRATION_RESPONSE_SKIP = {"selection_pattern"}
 
 
 class _Emitter:
@@ -396,11 +398,15 @@ class _Emitter:
 
     @staticmethod
     def integration(integration: Integration) -> dict[str, Any]:
-        out = _dump(integration, skip=_INTEGRATION_SKIP)
+        # one serialiser call for the integration and its responses: each response's dump is
+        # what `_dump(r)` gives, and `responses` is moved to the end as when added afterwards
+        data = integration.model_dump(mode="json", by_alias=True, exclude_none=True)
+        dumped = data.pop("responses", ())
+        out = _filled(data)
         responses: dict[str, Any] = {}
-        for r in integration.responses:
+        for r, raw in zip(integration.responses, dumped, strict=True):
             key = "default" if r.selection_pattern is None else r.selection_pattern
-            responses[key] = _integration_response(r)
+            responses[key] = _integration_response(r, raw)
         if responses:
             out["responses"] = responses
         for key, value in integration.extensions.items():
@@ -408,8 +414,10 @@ class _Emitter:
         return out
 
 
-def _integration_response(r: IntegrationResponse) -> dict[str, Any]:
-    out = _dump(r, skip=_INTEGRATION_RESPONSE_SKIP)
+def _integration_response(r: IntegrationResponse, dumped: dict[str, Any]) -> dict[str, Any]:
+    """The response's entry under its selection pattern, from its dump (all fields by alias)."""
+    dumped.pop("selectionPattern", None)
+    out = _filled(dumped)
     for key, value in r.extensions.items():
         out.setdefault(key, value)
     return out

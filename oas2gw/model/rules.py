@@ -821,8 +821,15 @@ class _Rules:
                 )
 
     def connection(self, integ: Integration) -> None:
-        ptr = integ.pointer
         vpc = integ.connection_type == "VPC_LINK"
+        if (
+            not vpc
+            and integ.connection_id is None
+            and integ.integration_target is None
+            and integ.tls_config is None
+        ):
+            return  # nothing below applies
+        ptr = integ.pointer
         if vpc and integ.connection_id is None:
             self.out.error(
                 C.E306, "connectionType VPC_LINK needs connectionId: the VPC link's id", ptr
@@ -973,7 +980,11 @@ class _Rules:
                     "contentHandling",
                     ptr + "/contentHandling",
                 )
-            if integ.type in PROXY_TYPES:
+            if integ.type in PROXY_TYPES and (
+                response.response_templates
+                or response.response_parameters
+                or response.content_handling
+            ):
                 ignored = [
                     key
                     for key, present in (

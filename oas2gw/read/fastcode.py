@@ -52,7 +52,26 @@ _INERT_ALWAYS = frozenset(
         "maxProperties",
     }
 )
-_IDENTIFIER_KEY = re.compile(r"[A-Za-z0-9_$-]+\Z")
+#: uniqueItems compares items by fastjsonschema's `fn`, defined anew in every call; this is the
+#: same key (same branches in the same order, hence the same errors), written once, with the
+#: two commonest cases (a string, a plain dict) decided first and strings not recursed into.
+_UNIQUE_KEY = """
+
+def unique_key(var):
+    kind = type(var)
+    if kind is str:
+        return var
+    if kind is dict:
+        items = {k: v if type(v) is str else unique_key(v) for k, v in var.items()}
+        return frozenset(items.items())
+    if hasattr(var, "items"):
+        return frozenset(dict((k, unique_key(v)) for k, v in var.items()).items())
+    if isinstance(var, (dict, list)):
+        return tuple(unique_key(v) for v in var)
+    if isinstance(var, bool):
+        return (bool, var)
+    return var
+"""
 
 
 class GuardedGenerator(CodeGeneratorDraft04):
@@ -60,6 +79,7 @@ class GuardedGenerator(CodeGeneratorDraft04):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._base.__init__(*args, **kwargs)
+        self._here._extra_imports_lines.append(_UNIQUE_KEY)
         self._inert_memo: dict[tuple[int, str | None], bool] = {}
         self._exact_open: set[int] = set()
         self._guard_open: set[int] = set()
@@ -429,6 +449,16 @@ class GuardedGenerator(CodeGeneratorDraft04):
             present = " and ".join(f"{k!r} in {here._variable}" for k in required)
             with self.l("if not ({test}):", test=present):
                 here.exc("{name} must contain ", here.e(required), rule="required")
+
+    def generate_unique_items(self) -> None:
+        here = self._here
+        if not here._definition["uniqueItems"]:
+            return
+        here.create_variable_is_list()
+        with self.l("if {variable}_is_list:"):
+            here.create_variable_with_length()
+            with self.l("if {variable}_len > len(set(map(unique_key, {variable}))):"):
+                here.exc("{name} must contain unique items", rule="uniqueItems")
 
     @staticmethod
     def _required_but_not_allowed(definition: dict[str, Any]) -> bool:

@@ -3,6 +3,24 @@
 # mypy: ignore-errors
 VERSION = "2.22.3"
 from decimal import Decimal
+
+
+def unique_key(var):
+    kind = type(var)
+    if kind is str:
+        return var
+    if kind is dict:
+        items = {k: v if type(v) is str else unique_key(v) for k, v in var.items()}
+        return frozenset(items.items())
+    if hasattr(var, "items"):
+        return frozenset(dict((k, unique_key(v)) for k, v in var.items()).items())
+    if isinstance(var, (dict, list)):
+        return tuple(unique_key(v) for v in var)
+    if isinstance(var, bool):
+        return (bool, var)
+    return var
+
+
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
 
@@ -344,19 +362,7 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".enum must contain at least 1 items"
                     )
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
-                if data__enum_len > len(set(fn(data__enum_x) for data__enum_x in data__enum)):
+                if data__enum_len > len(set(map(unique_key, data__enum))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".enum must contain unique items"
                     )
@@ -394,21 +400,7 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + ".type must contain at least 1 items"
                             )
-
-                        def fn(var):
-                            return (
-                                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                                if hasattr(var, "items")
-                                else tuple(fn(v) for v in var)
-                                if isinstance(var, (dict, list))
-                                else (bool, var)
-                                if isinstance(var, bool)
-                                else var
-                            )
-
-                        if data__type_len > len(
-                            set(fn(data__type_x) for data__type_x in data__type)
-                        ):
+                        if data__type_len > len(set(map(unique_key, data__type))):
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + ".type must contain unique items"
                             )
@@ -496,19 +488,7 @@ def validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain at least 1 items"
             )
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )

@@ -3,6 +3,24 @@
 # mypy: ignore-errors
 VERSION = "2.22.3"
 from decimal import Decimal
+
+
+def unique_key(var):
+    kind = type(var)
+    if kind is str:
+        return var
+    if kind is dict:
+        items = {k: v if type(v) is str else unique_key(v) for k, v in var.items()}
+        return frozenset(items.items())
+    if hasattr(var, "items"):
+        return frozenset(dict((k, unique_key(v)) for k, v in var.items()).items())
+    if isinstance(var, (dict, list)):
+        return tuple(unique_key(v) for v in var)
+    if isinstance(var, bool):
+        return (bool, var)
+    return var
+
+
 import re
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
@@ -131,20 +149,8 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
             data__tags_is_list = isinstance(data__tags, (list, tuple))
             if data__tags_is_list:
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
                 data__tags_len = len(data__tags)
-                if data__tags_len > len(set(fn(data__tags_x) for data__tags_x in data__tags)):
+                if data__tags_len > len(set(map(unique_key, data__tags))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".tags must contain unique items"
                     )
@@ -736,20 +742,8 @@ def validate___definitions_security(data, custom_formats={}, name_prefix=None):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
         data_len = len(data)
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )
@@ -773,20 +767,8 @@ def validate___definitions_securityrequirement(data, custom_formats={}, name_pre
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
                 data_value_is_list = isinstance(data_value, (list, tuple))
                 if data_value_is_list:
-
-                    def fn(var):
-                        return (
-                            frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                            if hasattr(var, "items")
-                            else tuple(fn(v) for v in var)
-                            if isinstance(var, (dict, list))
-                            else (bool, var)
-                            if isinstance(var, bool)
-                            else var
-                        )
-
                     data_value_len = len(data_value)
-                    if data_value_len > len(set(fn(data_value_x) for data_value_x in data_value)):
+                    if data_value_len > len(set(map(unique_key, data_value))):
                         raise JsonSchemaValueException(
                             "" + (name_prefix or "data") + " must contain unique items"
                         )
@@ -1093,19 +1075,7 @@ def validate_http___json_schema_org_draft_04_schema__properties_enum(
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain at least 1 items"
             )
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )
@@ -1523,19 +1493,7 @@ def validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain at least 1 items"
             )
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )
@@ -1925,19 +1883,7 @@ def validate_http___json_schema_org_draft_04_schema__properties_type(
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + " must contain at least 1 items"
                     )
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
-                if data_len > len(set(fn(data_x) for data_x in data)):
+                if data_len > len(set(map(unique_key, data))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + " must contain unique items"
                     )
@@ -3192,20 +3138,8 @@ def validate___definitions_parameterslist(data, custom_formats={}, name_prefix=N
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
         data_len = len(data)
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )
@@ -3406,20 +3340,8 @@ def validate___definitions_operation(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
             data__tags_is_list = isinstance(data__tags, (list, tuple))
             if data__tags_is_list:
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
                 data__tags_len = len(data__tags)
-                if data__tags_len > len(set(fn(data__tags_x) for data__tags_x in data__tags)):
+                if data__tags_len > len(set(map(unique_key, data__tags))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".tags must contain unique items"
                     )
@@ -3579,20 +3501,8 @@ def validate___definitions_mediatypelist(data, custom_formats={}, name_prefix=No
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
         data_len = len(data)
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )
@@ -3612,20 +3522,8 @@ def validate___definitions_schemeslist(data, custom_formats={}, name_prefix=None
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
-
-        def fn(var):
-            return (
-                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                if hasattr(var, "items")
-                else tuple(fn(v) for v in var)
-                if isinstance(var, (dict, list))
-                else (bool, var)
-                if isinstance(var, bool)
-                else var
-            )
-
         data_len = len(data)
-        if data_len > len(set(fn(data_x) for data_x in data)):
+        if data_len > len(set(map(unique_key, data))):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must contain unique items"
             )

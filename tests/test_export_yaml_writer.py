@@ -171,6 +171,13 @@ def test_values_off_the_fast_paths_are_written_by_the_general_rule() -> None:
     assert render_text(tree).startswith('"200":\n  float: 1.5\n  nan: .nan\n  inf: -.inf\n')
 
 
+def test_a_repeated_template_is_written_at_each_place_with_that_place_s_indent() -> None:
+    template = '#set($a = 1)\n{\n  "a": $a\n}\n'
+    tree = {"a": template, "b": {"c": template, "d": [template, {"e": template}]}, "f": template}
+    assert_same_as_reference(tree)
+    assert yaml.load(render_text(tree), Loader=yaml.CSafeLoader) == tree
+
+
 # -- property tests ---------------------------------------------------------------------------
 
 #: characters that make YAML read a scalar as something else, or end it early

@@ -164,6 +164,7 @@ class _Reader:
                 self.map,
                 self.doc.diagnostics,
                 **self.limits,
+                tree_shaped=parsed.tree_shaped,
             )
             body = resolver.resolve()
             if body is None:

@@ -30,14 +30,19 @@ _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 class _File:
     def __init__(self, name: str, text: str, is_json: bool = False) -> None:
         self.name = name
-        # libyaml refuses JSON's surrogate-pair escapes; a same-length stand-in keeps columns
-        self.text = _SURROGATE.sub(r"\\u0020", text) if is_json and "\\u" in text else text
+        self.text = text
+        self._is_json = is_json
         self._root: yaml.Node | None = None
         self._failed = False
         self._indexes: dict[int, dict[str, tuple[yaml.Node, Any]]] = {}
 
     def root(self) -> yaml.Node | None:
         if self._root is None and not self._failed:
+            if self._is_json and "\\u" in self.text:
+                # libyaml refuses JSON's surrogate-pair escapes; a same-length stand-in keeps
+                # columns (done here, when a place is first asked for, not on every read)
+                self.text = _SURROGATE.sub(r"\\u0020", self.text)
+                self._is_json = False
             try:
                 with paused_gc():
                     self._root = run_deep(
@@ -118,6 +123,16 @@ def _same_key(text: str, token: str) -> bool:
     )
 
 
+def chain_tokens(chain: Any) -> Tokens:
+    """The tokens of a path kept as a linked chain `(parent, key)` (`None` at the root)."""
+    keys: list[str] = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(str(key))
+    keys.reverse()
+    return tuple(keys)
+
+
 class SourceMap:
     """The `Locator` of one read: files, the document's base, and the inlined places."""
 
@@ -127,6 +142,9 @@ class SourceMap:
         self._root_file: str | None = None
         self._base: Tokens = ()
         self._redirects: dict[tuple[str, Tokens], tuple[str, Tokens]] = {}
+        #: redirects not yet in `_redirects`, in the order given: sites as linked chains, whose
+        #: tokens are built only when a location is first asked for (most reads ask for none)
+        self._pending: list[tuple[str, Tokens, Any, str, Tokens]] = []
 
     def add_file(self, name: str, text: str | None, is_json: bool = False) -> None:
         if text is not None and name not in self._files:
@@ -137,7 +155,26 @@ class SourceMap:
 
     def redirect(self, file: str, site: Tokens, target_file: str, target: Tokens) -> None:
         """Nodes under `site` in `file` were inlined from `target` in `target_file`."""
-        self._redirects[(file, site)] = (target_file, target)
+        self._pending.append((file, site, None, target_file, target))
+
+    def redirect_chain(
+        self, file: str, base: Tokens, chain: Any, target_file: str, target: Tokens
+    ) -> None:
+        """`redirect` for the site `base` + `chain_tokens(chain)`, converted when first used."""
+        self._pending.append((file, base, chain, target_file, target))
+
+    def _settle(self) -> None:
+        redirects = self._redirects
+        for file, base, chain, target_file, target in self._pending:
+            site = base + chain_tokens(chain) if chain is not None else base
+            redirects[(file, site)] = (target_file, target)
+        self._pending.clear()
+
+    def redirects(self) -> dict[tuple[str, Tokens], tuple[str, Tokens]]:
+        """Every redirect: (file, site) -> (target file, target)."""
+        if self._pending:
+            self._settle()
+        return dict(self._redirects)
 
     def locate(self, pointer: str) -> Location | None:
         if self._root_file is None:
@@ -149,6 +186,8 @@ class SourceMap:
     def resolve(self, pointer: str) -> tuple[str, Tokens]:
         """The file and the pointer (as tokens) that a tree pointer came from."""
         assert self._root_file is not None
+        if self._pending:
+            self._settle()
         file, tokens = self._root_file, self._base + tuple(split_pointer(pointer))
         floor = 0  # after a redirect, only the target itself or deeper may redirect again
         for _ in range(64):  # chained references; cycles are never inlined, but stay bounded

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from oas2gw.diagnostics import Diagnostic, Severity, escape_pointer_token, split_pointer
 from oas2gw.read import codes
-from oas2gw.read.locate import SourceMap, Tokens
+from oas2gw.read.locate import SourceMap, Tokens, chain_tokens
 from oas2gw.read.source import Parsed, parse, quiet_subtrees, read_file
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -51,8 +51,11 @@ class RefResolver:
         max_bytes: int,
         max_depth: int,
         max_aliases: int,
+        tree_shaped: bool = False,
     ) -> None:
         self.root = root
+        #: no node of the root tree is reachable twice (JSON, YAML without aliases)
+        self.tree_shaped = tree_shaped
         self.map = source_map
         self.diagnostics = diagnostics
         self.limits = {"max_bytes": max_bytes, "max_depth": max_depth, "max_aliases": max_aliases}
@@ -76,9 +79,13 @@ class RefResolver:
 
     def resolve(self) -> Any:
         """The root tree with references inlined (mutated in place), or None when refused."""
-        self.visited |= quiet_subtrees(self.root.tree, (b'"$ref"',))
+        tree = self.root.tree
         try:
-            tree = self._walk(self.root.tree, self.root, None)
+            if self.tree_shaped and _container(tree) and not _is_site(tree):
+                self._walk_sites(tree)
+            else:
+                self.visited |= quiet_subtrees(tree, (b'"$ref"',))
+                tree = self._walk(tree, self.root, None)
         except _Stop:
             return None
         if self.plain:  # what the schema check would otherwise have to stub out
@@ -86,6 +93,92 @@ class RefResolver:
         return tree
 
     # -- walking ----------------------------------------------------------------------------
+
+    def _walk_sites(self, tree: Any) -> None:
+        """`_walk` of the root tree, from a list of its reference sites.
+
+        Equivalent to `_walk(tree)` for a tree in which no node is reachable twice, step for
+        step: `_sites` lists the sites in the order `_walk` reaches them, each is handled as
+        `_walk` would handle it, and the containers above sites (the only ones whose state any
+        later step reads) are marked visited when entered and weighed when left, as `_walk`
+        marks them. A container above sites that a target's walk has visited first is
+        skipped with every site under it, as `_walk` skips it. Containers without a site
+        below are not marked: walking one later finds nothing to do, and a reference to one
+        counts 1 whether it is fresh or not. The common case, a reference whose target is
+        inlined already, is handled here without the general path.
+        """
+        sites, enters, exits = _sites(tree)
+        doc, name, base = self.root, self.root.name, self.root.base
+        visited, weight, schemas_found = self.visited, self.weight, self.schemas_found
+        redirect = self.map.redirect_chain
+        #: ref -> (value, expansions it counts, target file, target tokens), once inlined:
+        #: none of these change afterwards (a target's weight is set when its walk ends)
+        inlined: dict[str, tuple[Any, int, str, Tokens]] = {}
+        opened: list[tuple[Any, int]] = []  # containers entered and not yet left
+        count = len(sites)
+        at = 0
+        while True:
+            left = exits.get(at)
+            if left is not None:
+                for node in left:  # innermost first
+                    if opened and opened[-1][0] is node:
+                        before = opened.pop()[1]
+                        if self.expansions != before:
+                            weight[id(node)] = self.expansions - before
+            if at == count:
+                return
+            entered = enters.get(at)
+            if entered is not None:
+                skip_to = -1
+                for node, end in reversed(entered):  # outermost first
+                    if id(node) in visited:  # walked as (part of) a target already
+                        skip_to = end
+                        break
+                    visited.add(id(node))
+                    opened.append((node, self.expansions))
+                if skip_to >= 0:
+                    at = skip_to
+                    continue
+            parent, key, chain, site = sites[at]
+            at += 1
+            ref = site["$ref"]
+            if type(ref) is str:
+                if ref in schemas_found:
+                    continue  # kept by name, found already: `_inline` returns the site
+                fast = inlined.get(ref) if len(site) == 1 else None
+                if fast is None and len(site) == 1:
+                    fast = self._inlined(ref, site, opened)
+                    if fast is not None:
+                        inlined[ref] = fast
+                if fast is not None:
+                    value, n, target_name, target_tokens = fast
+                    if self.expansions + n > MAX_REF_EXPANSIONS:
+                        self._count(n, doc, tokens_of(chain))  # reports and stops
+                    self.expansions += n
+                    redirect(name, base, chain, target_name, target_tokens)
+                    parent[key] = value
+                    continue
+            new = self._walk(site, doc, chain)
+            if new is not site:
+                parent[key] = new
+
+    def _inlined(
+        self, ref: str, site: dict[str, Any], opened: list[tuple[Any, int]]
+    ) -> tuple[Any, int, str, Tokens] | None:
+        """What `_inline` does with a one-key site of the root tree whose target is inlined
+        already (value, count, redirect), or None when it does anything else or the count
+        may still change (a target that is one of the `opened` containers has no weight yet)."""
+        known = self.targets.get((self.root.name, ref))
+        if known is None:
+            return None
+        target_doc, tokens, schema, key = known
+        if schema or key not in self.done or key in self.active:
+            return None
+        value = self.done[key]
+        if value is site or any(node is value for node, _ in opened):
+            return None
+        weight = 1 + self.weight.get(id(value), 0)
+        return value, weight, target_doc.name, target_doc.base + tokens
 
     def _walk(self, node: Any, doc: _Doc, path: Path_) -> Any:
         """Inline the references under `node`; `path` is a linked (parent, key) chain."""
@@ -353,12 +446,59 @@ def _is_schema_ref(ref: Any) -> bool:
 Path_ = Any
 
 
-def tokens_of(path: Path_) -> Tokens:
-    keys: list[str] = []
-    while path is not None:
-        path, key = path
-        keys.append(str(key))
-    return tuple(reversed(keys))
+tokens_of = chain_tokens
+
+
+def _container(node: Any) -> bool:
+    return type(node) is dict or type(node) is list
+
+
+def _is_site(node: Any) -> bool:
+    """A mapping `_walk` stops at: `$ref` a string (inlined) or another scalar (E125)."""
+    if type(node) is not dict:
+        return False
+    ref = node.get("$ref")
+    return ref is not None and type(ref) is not dict
+
+
+#: (parent, key, chain, site) per site; containers above sites by the index of their first
+#: site (innermost first) with the index after their last, and by that index (innermost first)
+_Sites = tuple[
+    list[tuple[Any, Any, Path_, dict[str, Any]]],
+    dict[int, list[tuple[Any, int]]],
+    dict[int, list[Any]],
+]
+
+
+def _sites(tree: Any) -> _Sites:
+    """Every site under `tree` (not under other sites), in the order `_walk` reaches them.
+
+    One recursive pass with nothing but a type test per value: at 10,000 operations this is
+    a twentieth of what `_walk` costs over the same nodes.
+    """
+    sites: list[tuple[Any, Any, Path_, dict[str, Any]]] = []
+    enters: dict[int, list[tuple[Any, int]]] = {}
+    exits: dict[int, list[Any]] = {}
+    add = sites.append
+
+    def walk(node: Any, chain: Path_, items: Any) -> None:
+        start = len(sites)
+        for key, value in items:
+            kind = type(value)
+            if kind is dict:
+                if "$ref" in value and _is_site(value):
+                    add((node, key, (chain, key), value))
+                elif value:
+                    walk(value, (chain, key), value.items())
+            elif kind is list and value:
+                walk(value, (chain, key), enumerate(value))
+        end = len(sites)
+        if end != start:
+            enters.setdefault(start, []).append((node, end))
+            exits.setdefault(end, []).append(node)
+
+    walk(tree, None, tree.items() if type(tree) is dict else enumerate(tree))
+    return sites, enters, exits
 
 
 def path_of(tokens: Tokens) -> Path_:

@@ -72,6 +72,8 @@ class Parsed:
     #: every key a string and no dict shaped like an intrinsic: the schema check can read the
     #: tree as it is (False when unknown)
     plain: bool = False
+    #: no node of the tree is reachable twice (YAML aliases can share one): checked, not assumed
+    tree_shaped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -503,6 +505,7 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                     1,
                 )
         else:
+            result.tree_shaped = True  # without anchors nothing is shared
             keys = _count_keys_fast(result, max_depth)
             if keys is None:
                 _check_depth(result.tree, 0, max_depth)

@@ -107,7 +107,10 @@ def _orjson_writes_alike(value: Any, depth: int) -> bool:
         return False
     if kind is dict:
         for key, item in value.items():
-            if type(key) is not str or not _orjson_writes_alike(item, depth + 1):
+            if type(key) is not str:
+                return False
+            leaf = type(item)
+            if leaf is not str and leaf is not bool and not _orjson_writes_alike(item, depth + 1):
                 return False
         return True
     if kind is list or kind is tuple:
@@ -244,6 +247,8 @@ class _Shell:
     lines: list[str] = field(default_factory=list)
     #: the current label, printable and escaped for single quotes
     label_text: str = ""
+    #: (parameter, short plain ASCII string value) -> its option word
+    option_words: dict[tuple[str, str], str] = field(default_factory=dict)
     #: id of a step's `refs` -> (those refs, their location options, their other options)
     ref_words: dict[int, tuple[Mapping[str, Ref | Sub], list[str], list[str]]] = field(
         default_factory=dict
@@ -360,16 +365,26 @@ class _Shell:
         else:
             inline: dict[str, Any] = {}
             operation = step.operation
+            known = self.option_words
             for name, value in step.params.items():
                 if type(value) is str and value.isascii() and "\0" not in value:
                     # `_needs_json` for the common case, without the call: only a paramfile
                     # prefix can send such a value through the JSON
-                    if value.startswith(_PARAMFILE_PREFIXES) and (
-                        (operation, name) not in _PARAMFILE_EXEMPT
-                    ):
-                        inline[name] = value
-                    else:
+                    if not value.startswith(_PARAMFILE_PREFIXES):
+                        word = known.get((name, value))
+                        if word is None:
+                            word = _text_option(cli_option(name), value)
+                            if len(value) <= 64:  # the values that repeat: verbs, codes, types
+                                known[(name, value)] = word
+                        words.append(word)
+                    elif (operation, name) in _PARAMFILE_EXEMPT:
                         words.append(_text_option(cli_option(name), value))
+                    else:
+                        inline[name] = value
+                elif type(value) is dict:
+                    # what `_option` makes of it: JSON text opens with `{`, so it is quoted
+                    text = json_text(value).replace("'", "'\\''")
+                    words.append(f"{cli_option(name)} '{text}'")
                 elif isinstance(value, str) and self._needs_json(operation, name, value):
                     inline[name] = value
                 else:

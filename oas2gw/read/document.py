@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,11 +171,10 @@ class _Reader:
             if body is None:
                 return None
             plain = plain and resolver.plain
-        short_tags = parsed.format == "yaml" and any(f"!{t}" in text for t in CFN_TAGS)
-        maybe_intrinsics = short_tags or "Fn::" in text or "Ref" in text
-        if not plain and (template is not None or maybe_intrinsics):
-            body = intrinsics.resolve(body)  # a plain tree has no intrinsic to resolve
-        if template is None and "${" in text:
+        # a plain tree has no intrinsic to resolve (and then the text need not be searched)
+        if not plain and (template is not None or _maybe_intrinsics(parsed.format, text)):
+            body = intrinsics.resolve(body)
+        if template is None and self.options.variables and "${" in text:
             body = substitute_placeholders(body, self.options.variables)
             plain = plain and not self.options.variables  # `$ref`s may have changed
         self.doc.plain = plain
@@ -294,6 +294,16 @@ def _http_api_marker(body: dict[str, Any]) -> tuple[str, str] | None:
                         )
                         return pointer, key
     return None
+
+
+#: a short tag in YAML text: `!Ref`, `!Sub`... (one search instead of one per tag)
+_SHORT_TAG = re.compile("!(?:" + "|".join(sorted(CFN_TAGS, key=len, reverse=True)) + ")")
+
+
+def _maybe_intrinsics(fmt: str, text: str) -> bool:
+    if "Fn::" in text or "Ref" in text:
+        return True
+    return fmt == "yaml" and _SHORT_TAG.search(text) is not None
 
 
 def _kind(value: Any) -> str:

@@ -114,7 +114,7 @@ def parse(
         if text is None:
             return result
         result.text = text
-        if not text.strip():
+        if not text or text.isspace():  # `strip()` would copy the whole text to say so
             return result.fail(codes.E103, "the document is empty", 1)
         if _looks_like_json(text) and _parse_json(result, text, max_depth):
             pass
@@ -180,8 +180,14 @@ def _char_position(text: str, offset: int) -> tuple[int, int]:
 # --- JSON ----------------------------------------------------------------------------------------
 
 
+_SPACE = re.compile(r"\s*")
+
+
 def _looks_like_json(text: str) -> bool:
-    return text.lstrip()[:1] in ("{", "[")
+    """The first character that is not white space (as `str.isspace` says) opens a JSON value."""
+    match = _SPACE.match(text)
+    start = match.end() if match is not None else 0
+    return text[start : start + 1] in ("{", "[")
 
 
 _STRICT_JSON = re.compile(r'\s*(\{\s*"|\[\s*[\[{"\d\]-])')
@@ -506,7 +512,9 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                 )
         else:
             result.tree_shaped = True  # without anchors nothing is shared
-            keys = _count_keys_fast(result, max_depth)
+            # only JSON's duplicate check wants the count, and only below its size limit
+            wanted = result.format == "json" and len(text) <= _JSON_DUP_SCAN_LIMIT
+            keys = _count_keys_fast(result, max_depth, wanted)
             if keys is None:
                 _check_depth(result.tree, 0, max_depth)
             if result.format == "json":
@@ -521,8 +529,9 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
 _ORJSON_MAX_DEPTH = 254
 
 
-def _count_keys_fast(result: Parsed, max_depth: int) -> int | None:
-    """Keys in the tree, when orjson shows the tree is within the depth limit; else None.
+def _count_keys_fast(result: Parsed, max_depth: int, wanted: bool = True) -> int | None:
+    """Keys in the tree (0 unless `wanted`), when orjson shows the tree is within the depth
+    limit; else None.
 
     In orjson's compact output every key ends with `":` and quotes inside strings are escaped,
     so two substring counts give the number of keys. The same output tells whether the tree is
@@ -542,6 +551,8 @@ def _count_keys_fast(result: Parsed, max_depth: int) -> int | None:
             dumped = orjson.dumps(result.tree, option=orjson.OPT_NON_STR_KEYS)
         except (TypeError, orjson.JSONEncodeError):
             return None
+    if not wanted:
+        return 0
     return dumped.count(b'":') - dumped.count(b'\\":')
 
 

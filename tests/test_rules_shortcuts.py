@@ -72,6 +72,17 @@ def test_texts_without_a_brace_have_no_placeholder(value: str) -> None:
     assert rules.unsubstituted(value) == expected
 
 
+@FEW
+@given(st.text(alphabet=st.sampled_from(list('ab%0fG/?#[]{} "é~')), max_size=12))
+def test_unescaped_url_pattern_only_shortens_the_url_check(text: str) -> None:
+    if rules.URL_SAFE_UNESCAPED.fullmatch(text):
+        assert rules.URL_SAFE.fullmatch(text)
+    if "%" not in text:
+        assert bool(rules.URL_SAFE_UNESCAPED.fullmatch(text)) == bool(
+            rules.URL_SAFE.fullmatch(text)
+        )
+
+
 def test_status_code_set_is_what_the_pattern_accepts_in_ascii() -> None:
     ascii_codes = {f"{a}{b}{c}" for a in "0123456789" for b in "0123456789" for c in "0123456789"}
     matched = {code for code in ascii_codes if rules.STATUS_CODE.fullmatch(code)}

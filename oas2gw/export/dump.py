@@ -23,7 +23,12 @@ from pydantic import BaseModel, ValidationError
 
 from oas2gw.diagnostics import Diagnostic, DiagnosticList, Severity, join_pointer
 from oas2gw.export import codes as C
-from oas2gw.model.normalize import normalize, normalize_method
+from oas2gw.model.normalize import (
+    INTEGRATION_DEFAULTS,
+    normalize,
+    normalize_method,
+    status_order,
+)
 from oas2gw.model.types import (
     ApiModel,
     Authorizer,
@@ -137,6 +142,35 @@ def read_dump_parts(
 
 def _file_error(code: str, message: str, file: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, file=file)
+
+
+#: the integration's read-back defaults as API Gateway writes them: (key, field name, value)
+_WRITTEN_DEFAULTS = tuple(
+    (Integration.model_fields[name].alias or name, name, value)
+    for name, value in INTEGRATION_DEFAULTS.items()
+)
+
+
+def _drop_read_back_defaults(data: dict[str, Any], resource_id: str | None) -> None:
+    """Leave out of an integration's saved JSON what `drop_integration_defaults` would leave
+    out of the model, where it is written as API Gateway writes it (exact type and spelling;
+    any other spelling of a default is still left to normalisation, after validation)."""
+    for key, name, value in _WRITTEN_DEFAULTS:
+        if key in data and name not in data:
+            written = data[key]
+            if type(written) is type(value) and written == value:
+                del data[key]
+    if (
+        resource_id is not None
+        and "cache_namespace" not in data
+        and data.get("cacheNamespace") == resource_id
+    ):
+        del data["cacheNamespace"]
+
+
+def _by_status(responses: list[Any]) -> list[Any]:
+    """Responses in the order `normalize` puts them in."""
+    return sorted(responses, key=lambda r: status_order(r.status_code))
 
 
 def _templates(data: dict[str, Any], key: str) -> None:
@@ -370,12 +404,14 @@ class _Converter:
         """Validate one object; fields the model does not know go to its `extensions` when it
         has them (AWS keeps adding fields), and are otherwise left out."""
         known, extensible = _known_keys(cls)
-        fields = {k: v for k, v in data.items() if k in known and v is not None}
-        extra = {k: v for k, v in data.items() if k not in known and v is not None}
-        if extra and extensible:
-            fields["extensions"] = extra
+        fields = {k: v for k, v in data.items() if v is not None}
+        if not fields.keys() <= known:  # rare: one pass over the keys says so
+            extra = {k: v for k, v in fields.items() if k not in known}
+            fields = {k: v for k, v in fields.items() if k in known}
+            if extensible:
+                fields["extensions"] = extra
         try:
-            return cls.model_validate(fields)
+            return cls.__pydantic_validator__.validate_python(fields)
         except ValidationError as exc:
             self.diags.error(C.E403, f"{cls.__name__} at {where}: {exc.errors()[0]['msg']}")
             return None
@@ -440,8 +476,8 @@ class _Converter:
     def method_at(self, path: str, verb: str, body: Any, resource_id: str | None) -> Method | None:
         """The normalised method `verb` of `path`; the memo's own object when the memo read
         the same saved JSON in the same context."""
-        where = join_pointer("", path, verb)
         if not isinstance(body, dict):
+            where = join_pointer("", path, verb)
             self.diags.error(C.E403, f"method {where} is not an object; skipped")
             return None
         memo, key = self.memo, (path, verb)
@@ -456,8 +492,9 @@ class _Converter:
                 return entry.method
         names = self.names(body)
         start = len(self.diags.items)
-        method = self.method({"httpMethod": verb, **body}, where, names)
-        if method is not None:
+        where = join_pointer("", path, verb)
+        method = self.method({"httpMethod": verb, **body}, where, names, resource_id)
+        if method is not None:  # already canonical, as a rule: then this hands it back
             method = normalize_method(
                 method, keep_defaults=self.keep_defaults, resource_id=resource_id
             )
@@ -484,9 +521,13 @@ class _Converter:
         return authorizer, validator
 
     def method(
-        self, body: dict[str, Any], where: str, names: tuple[str | None, str | None]
+        self,
+        data: dict[str, Any],
+        where: str,
+        names: tuple[str | None, str | None],
+        resource_id: str | None,
     ) -> Method | None:
-        data = dict(body)
+        """Build a method from its own copy of the saved JSON (`data` is changed)."""
         integration = data.pop("methodIntegration", None)
         responses = data.pop("methodResponses", None) or {}
         data.pop("authorizerId", None)
@@ -496,16 +537,13 @@ class _Converter:
             data["authorizer"] = authorizer
         if validator is not None:
             data["requestValidator"] = validator
-        data["responses"] = [
-            r
-            for r in (
-                self.build(MethodResponse, {"statusCode": code, **resp}, where)
-                for code, resp in self.responses(responses, "methodResponses", where)
-            )
-            if r is not None
+        built = [
+            self.build(MethodResponse, {"statusCode": code, **resp}, where)
+            for code, resp in self.responses(responses, "methodResponses", where)
         ]
+        data["responses"] = _by_status([r for r in built if r is not None])
         if isinstance(integration, dict):
-            data["integration"] = self.integration(integration, where)
+            data["integration"] = self.integration(integration, where, resource_id)
         return self.build(Method, data, where)  # type: ignore[no-any-return]
 
     def responses(self, value: Any, what: str, where: str) -> list[tuple[Any, dict[str, Any]]]:
@@ -534,17 +572,26 @@ class _Converter:
             )
         return ident
 
-    def integration(self, body: dict[str, Any], where: str) -> Integration | None:
+    def integration(
+        self, body: dict[str, Any], where: str, resource_id: str | None
+    ) -> Integration | None:
+        """The integration, built in the canonical form as far as its spellings allow, so
+        that normalising it copies nothing."""
         data = dict(body)
         responses = data.pop("integrationResponses", None) or {}
-        data["responses"] = []
+        built = []
         for code, resp in self.responses(responses, "integrationResponses", where):
             rdata = {"statusCode": code, **resp}
             _templates(rdata, "responseTemplates")
+            if rdata.get("selectionPattern") == "" and "selection_pattern" not in rdata:
+                del rdata["selectionPattern"]  # the `default` response: None, as normalised
             r = self.build(IntegrationResponse, rdata, where)
             if r is not None:
-                data["responses"].append(r)
+                built.append(r)
+        data["responses"] = _by_status(built)
         _templates(data, "requestTemplates")
+        if not self.keep_defaults:
+            _drop_read_back_defaults(data, resource_id)
         return self.build(Integration, data, where)  # type: ignore[no-any-return]
 
     def validators(self) -> list[RequestValidator]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from oas2gw.model.types import (
     HTTP_METHODS,
@@ -83,6 +83,13 @@ def rewrite_model_refs(schema: Any, prefix: str) -> Any:
     return schema
 
 
+class _Response(Protocol):
+    @property
+    def status_code(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Response)
+
 _METHOD_ORDER = {name: i for i, name in enumerate(HTTP_METHODS)}
 
 
@@ -100,11 +107,10 @@ def drop_integration_defaults(
     integration: Integration, resource_id: str | None = None
 ) -> Integration:
     """Leave out what API Gateway reports for an integration that did not set it."""
-    changes: dict[str, Any] = {
-        name: None
-        for name, default in INTEGRATION_DEFAULTS.items()
-        if getattr(integration, name) == default
-    }
+    changes: dict[str, Any] = {}
+    for name, default in INTEGRATION_DEFAULTS.items():
+        if getattr(integration, name) == default:
+            changes[name] = None
     if resource_id is not None and integration.cache_namespace == resource_id:
         changes["cache_namespace"] = None
     return integration.model_copy(update=changes) if changes else integration
@@ -116,7 +122,8 @@ def _templates(templates: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _has_null(templates: Mapping[str, Any]) -> bool:
-    return any(v is None for v in templates.values())
+    # `in` compares in C; the values are text or JSON objects, none of which equals None
+    return bool(templates) and None in templates.values()
 
 
 def _same(new: Sequence[Any], old: Sequence[Any]) -> bool:
@@ -134,13 +141,19 @@ def normalize_integration_response(response: IntegrationResponse) -> Integration
     return response.model_copy(update=updates)
 
 
+def _by_status(items: Sequence[R]) -> Sequence[R]:
+    """Responses by `status_order`, stably: `items` itself when in that order already."""
+    if len(items) > 1:
+        keys = [status_order(item.status_code) for item in items]
+        if keys != sorted(keys):
+            return sorted(items, key=lambda r: status_order(r.status_code))
+    return items
+
+
 def normalize_integration(
     integration: Integration, *, keep_defaults: bool = False, resource_id: str | None = None
 ) -> Integration:
-    responses = sorted(
-        (normalize_integration_response(r) for r in integration.responses),
-        key=lambda r: status_order(r.status_code),
-    )
+    responses = _by_status([normalize_integration_response(r) for r in integration.responses])
     updated = integration
     if not _same(responses, integration.responses) or _has_null(integration.request_templates):
         updated = integration.model_copy(
@@ -155,13 +168,13 @@ def normalize_integration(
 def normalize_method(
     method: Method, *, keep_defaults: bool = False, resource_id: str | None = None
 ) -> Method:
-    responses = sorted(method.responses, key=lambda r: status_order(r.status_code))
+    responses = _by_status(method.responses)
     integration = method.integration
     if integration is not None:
         integration = normalize_integration(
             integration, keep_defaults=keep_defaults, resource_id=resource_id
         )
-    if integration is method.integration and _same(responses, method.responses):
+    if integration is method.integration and responses is method.responses:
         return method
     return method.model_copy(update={"responses": tuple(responses), "integration": integration})
 

@@ -28,7 +28,7 @@ import importlib.util
 import json
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -395,14 +395,15 @@ class _Walk:
         self.targets[ref] = node
         return node
 
-    def items(self, node: Any) -> Iterator[tuple[str, Any]]:
+    def items(self, node: Any) -> Iterable[tuple[str, Any]]:
+        """The members of a mapping, once every key is known to be a string."""
         node = self.resolve(node)
         if not isinstance(node, dict):
             raise _Uncertain("not a mapping")
-        for key, value in node.items():
+        for key in node:
             if not isinstance(key, str):
                 raise _Uncertain("a key that is not a string")
-            yield key, value
+        return node.items()
 
     def listed(self, node: Any) -> list[Any]:
         node = self.resolve(node)
@@ -415,14 +416,13 @@ class _Walk:
     def path(self, url: str, item: Any) -> None:
         if not isinstance(item, dict):
             raise _Uncertain("path item")
-        shared = item.get("parameters")
-        if "parameters" in item:
-            self.parameters(shared)
+        shared = self.parameters(item["parameters"]) if "parameters" in item else set()
         for name, operation in self.items(item):
             if name in OPERATIONS:
-                self.operation(url, name, self.resolve(operation), shared)
+                self.operation(url, self.resolve(operation), shared)
 
-    def operation(self, url: str, name: str, operation: Any, shared: Any) -> None:
+    def operation(self, url: str, operation: Any, shared: set[str]) -> None:
+        """`shared`: the path parameters the path item declares for all its operations."""
         if not isinstance(operation, dict):
             raise _Uncertain("operation")
         if "operationId" in operation:
@@ -432,14 +432,9 @@ class _Walk:
             self.operation_ids.add(op_id)
         if "responses" in operation:
             for _code, response in self.items(operation["responses"]):
-                self.response(self.resolve(response))
-        names: set[str] = set()
-        if "parameters" in operation:
-            self.parameters(operation["parameters"])
-            names.update(self.path_parameter_names(operation["parameters"]))
-        if shared is not None:
-            names.update(self.path_parameter_names(shared))
-        if names != self.fields(url):
+                self.response(response)
+        names = self.parameters(operation["parameters"]) if "parameters" in operation else set()
+        if names | shared != self.fields(url):
             raise _Invalid("unresolved path parameter")
 
     def fields(self, url: str) -> set[str]:
@@ -450,16 +445,9 @@ class _Walk:
             self.url_fields[url] = found
         return found
 
-    def path_parameter_names(self, parameters: Any) -> Iterator[str]:
-        for parameter in self.listed(parameters):
-            parameter = self.resolve(parameter)
-            if self.resolve(parameter["in"]) == "path":
-                name = self.resolve(parameter["name"])
-                if not isinstance(name, str):
-                    raise _Uncertain("parameter name")
-                yield name
-
     def response(self, response: Any) -> None:
+        if isinstance(response, dict) and "$ref" in response:
+            response = self.resolve(response)
         if not isinstance(response, dict):
             raise _Uncertain("response")
         if self.version == "2.0":
@@ -473,29 +461,39 @@ class _Walk:
                 if "schema" in media:
                     self.schema(media["schema"], True, False, 0)
 
-    def parameters(self, parameters: Any) -> None:
+    def parameters(self, parameters: Any) -> set[str]:
+        """Checks a list of parameters; the names of those in the path."""
         seen: set[tuple[Any, Any]] = set()
+        in_path: set[str] = set()
+        resolve = self.resolve
         for parameter in self.listed(parameters):
-            parameter = self.resolve(parameter)
+            if isinstance(parameter, dict) and "$ref" in parameter:
+                parameter = resolve(parameter)
             if not isinstance(parameter, dict):
                 raise _Uncertain("parameter")
             if "schema" in parameter:
                 self.schema(parameter["schema"], True, False, 0)
             if self.version == "2.0" and "default" in parameter:
                 self.default(parameter, parameter["default"])
-            key = (self.resolve(parameter["name"]), self.resolve(parameter["in"]))
-            if not all(isinstance(k, str) for k in key):
-                raise _Uncertain("parameter name")
+            name, where = parameter["name"], parameter["in"]
+            if not isinstance(name, str) or not isinstance(where, str):
+                name, where = resolve(name), resolve(where)  # a `$ref`, or no name at all
+                if not isinstance(name, str) or not isinstance(where, str):
+                    raise _Uncertain("parameter name")
+            key = (name, where)
             if key in seen:
                 raise _Invalid("duplicate parameter")
             seen.add(key)
+            if where == "path":
+                in_path.add(name)
+        return in_path
 
     # -- schema objects -----------------------------------------------------------------------
 
     def schema(self, node: Any, require_properties: bool, meta_checked: bool, depth: int) -> None:
         if depth > _MAX_DEPTH:
             raise _Uncertain("schema nesting")
-        schema = self.resolve(node)
+        schema = self.resolve(node) if isinstance(node, dict) and "$ref" in node else node
         if not isinstance(schema, (dict, bool)):
             raise _Invalid("a schema that is not an object")
         self._keep.append(schema)

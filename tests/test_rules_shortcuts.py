@@ -153,6 +153,14 @@ def test_objects_without_a_mapping_in_a_text_field_have_no_intrinsic_finding(
             assert checker.out.items == []
 
 
+def test_integration_responses_hold_text_only_in_their_two_maps() -> None:
+    # check_intrinsics skips a response whose two maps are empty
+    assert rules._text_field_names(IntegrationResponse) == (
+        (),
+        ("response_parameters", "response_templates"),
+    )
+
+
 def _resolves(tree: Any, pointer: str) -> bool:
     node = tree
     for token in split_pointer(pointer):

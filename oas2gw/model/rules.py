@@ -1082,7 +1082,10 @@ class _Rules:
             if _holds_mapping(integ):
                 self.intrinsics_in(integ, integ.pointer)
             for response in integ.responses:
-                if _holds_mapping(response):
+                # its only text fields are these two maps: most responses have neither
+                if (response.response_parameters or response.response_templates) and _holds_mapping(
+                    response
+                ):
                     self.intrinsics_in(response, response.pointer)
         roots = {
             "endpoint_configuration": "/" + X + "endpoint-configuration",

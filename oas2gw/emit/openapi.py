@@ -64,8 +64,8 @@ def render_text(tree: Any, fmt: TextFormat = "yaml") -> str:
     """YAML (block style, ambiguous strings quoted) or two-space JSON, ending in a newline."""
     if fmt == "json":
         # a schema read from YAML may have integer keys (`200:`); JSON spells them as strings
-        option = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
-        return orjson.dumps(tree, option=option).decode("utf-8") + "\n"
+        option = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+        return orjson.dumps(tree, option=option).decode("utf-8")
     return render_yaml(tree)
 
 

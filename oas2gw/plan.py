@@ -202,6 +202,27 @@ def _call_step(
 _new_object = object.__new__
 
 
+_IDENTITY_KINDS = frozenset(("region", "account", "partition"))
+
+
+def uses_identity(steps: Iterable[Step]) -> bool:
+    """Whether a step refers to the caller's region, account or partition, which an executor
+    then looks up before the first step."""
+    previous: object = None
+    for step in steps:
+        refs = step.refs
+        if refs is previous:  # a method's steps share one mapping: same answer
+            continue
+        previous = refs
+        for ref in refs.values():
+            if isinstance(ref, Sub):
+                if any(isinstance(p, Ref) and p.kind in _IDENTITY_KINDS for p in ref.parts):
+                    return True
+            elif isinstance(ref, Ref) and ref.kind in _IDENTITY_KINDS:
+                return True
+    return False
+
+
 class PlanError(Exception):
     """The model holds what no script can send; `diagnostics` says where."""
 

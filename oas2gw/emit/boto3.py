@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from oas2gw.plan import Plan, Ref, Step, Sub
+from oas2gw.plan import Plan, Ref, Step, Sub, uses_identity
 
 #: black's default line length
 LINE_LENGTH = 88
@@ -30,6 +30,7 @@ _INDENT = "    "
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@functools.cache  # a few dozen operations, asked for at every step
 def method_name(operation: str) -> str:
     """`PutIntegration` -> `put_integration`, the boto3 client method."""
     return _CAMEL.sub("_", operation).lower()
@@ -81,29 +82,37 @@ def _width(text: str) -> int:
     )
 
 
-@dataclass(frozen=True)
-class _Node:
-    """A value ready to lay out: its one-line text and, when bracketed, its elements."""
+class _Group(NamedTuple):
+    """A bracketed value ready to lay out: its one-line text and its elements."""
 
     flat: str
-    opening: str = ""
-    closing: str = ""
+    opening: str
+    closing: str
     #: (prefix, element): `name=` for a keyword, `"key": ` for a dict entry
-    elements: tuple[tuple[str, _Node], ...] = ()
+    elements: tuple[tuple[str, _Node], ...]
 
     @property
     def body(self) -> str:
         return self.flat[len(self.opening) : len(self.flat) - len(self.closing)]
 
 
+#: A value ready to lay out: one piece of text that is never split (a literal, a name, an
+#: empty bracket), or a group. Most values are literals, so they stay plain strings.
+_Node = str | _Group
+
+
+def _flat(node: _Node) -> str:
+    return node if type(node) is str else node.flat  # type: ignore[union-attr]
+
+
 def _node(value: Any) -> _Node:
     """Build the node tree bottom-up, so each piece of text is made once."""
     if isinstance(value, Code):
-        return _Node(value.text)
+        return value.text
     if isinstance(value, str):
-        return _Node(string_literal(value))
+        return string_literal(value)
     if value is None or isinstance(value, (bool, int, float)):
-        return _Node(repr(value))
+        return repr(value)
     if isinstance(value, Call):
         opening, closing = value.func + "(", ")"
         elements = tuple(("" if k is None else k + "=", _node(v)) for k, v in value.args)
@@ -115,10 +124,14 @@ def _node(value: Any) -> _Node:
         elements = tuple(("", _node(v)) for v in value)
     else:
         raise TypeError(f"no literal for {type(value).__name__}")
-    flat = opening + ", ".join(p + n.flat for p, n in elements) + closing
-    if not elements and not isinstance(value, Call):
-        return _Node(flat)
-    return _Node(flat, opening, closing, elements)
+    return _group(opening, closing, elements)
+
+
+def _group(opening: str, closing: str, elements: tuple[tuple[str, _Node], ...]) -> _Node:
+    flat = opening + ", ".join([p + _flat(n) for p, n in elements]) + closing
+    if not elements:  # an empty bracket is never split: text like any literal
+        return flat
+    return _Group(flat, opening, closing, elements)
 
 
 def layout(value: Any, indent: str = "", prefix: str = "", suffix: str = "") -> list[str]:
@@ -132,14 +145,17 @@ def layout(value: Any, indent: str = "", prefix: str = "", suffix: str = "") -> 
 
 
 def _layout(node: _Node, indent: str, prefix: str, suffix: str) -> list[str]:
+    if type(node) is str:
+        return [indent + prefix + node + suffix]
+    assert isinstance(node, _Group)
     line = indent + prefix + node.flat + suffix
-    if not node.elements or _width(line) <= LINE_LENGTH:
+    if _width(line) <= LINE_LENGTH:
         return [line]
     elements = node.elements
     inner = indent + _INDENT
     head = indent + prefix + node.opening
     tail = indent + node.closing + suffix
-    lone_atom = len(elements) == 1 and not elements[0][1].elements
+    lone_atom = len(elements) == 1 and type(elements[0][1]) is str
     # black keeps the contents on one line only for a call's arguments or a lone element;
     # a dict or list literal with several elements is always exploded once it is split
     collection = not node.opening.endswith("(") and len(elements) > 1
@@ -295,6 +311,13 @@ class _Script:
     variables: dict[tuple[str, str], str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    #: the last label seen, and its printable text
+    label: str | None = None
+    label_text: str = ""
+    #: id of a step's `refs` -> (those refs, their keyword elements)
+    ref_elements: dict[int, tuple[Mapping[str, Ref | Sub], tuple[tuple[str, _Node], ...]]] = field(
+        default_factory=dict
+    )
 
     def render(self, rest_api_id: str | None) -> str:
         if rest_api_id is None:
@@ -320,7 +343,7 @@ class _Script:
         add(f'{_INDENT}apigateway = run.client("apigateway")')
         add(f"{_INDENT}rest_api_id = run.rest_api_id")
         self.variables[("rest_api", "")] = "rest_api_id"
-        if any(_uses_identity(s) for s in self.plan.steps):
+        if uses_identity(self.plan.steps):
             add(f"{_INDENT}region, account, partition = run.identity()")
             for kind in ("region", "account", "partition"):
                 self.variables[(kind, "")] = kind
@@ -339,9 +362,14 @@ class _Script:
 
     def _at(self, step: Step, indent: str = _INDENT) -> None:
         # a label names document things and is printed on failure: invisible characters are
-        # written as escapes, so no escape sequence reaches the user's terminal
-        label = _printable(f"{step.label} {method_name(step.operation)}")
-        self.lines.extend(layout(Call("run.at", ((None, label),)), indent))
+        # written as escapes, so no escape sequence reaches the user's terminal.
+        # `_printable(label + " " + method)`, the label's part made once per label: the
+        # escaping goes character by character
+        if step.label is not self.label:
+            self.label, self.label_text = step.label, _printable(step.label)
+        label = f"{self.label_text} {_printable_method(step.operation)}"
+        at = _group("run.at(", ")", (("", string_literal(label)),))
+        self.lines.extend(_layout(at, indent, "", ""))
 
     def _step(self, step: Step) -> None:
         self._at(step)
@@ -350,7 +378,7 @@ class _Script:
         elif step.action == "ensure":
             self._ensure(step)
         elif step.action == "delete_method":
-            resource = _node(self._ref(step.refs["resourceId"])).flat
+            resource = _flat(_node(self._ref(step.refs["resourceId"])))
             verb = string_literal(str(step.params["httpMethod"]))
             self.lines.append(f"{_INDENT}if {verb} in run.methods.get({resource}, ()):")
             self._emit(step, _INDENT * 2)
@@ -393,21 +421,32 @@ class _Script:
             self._emit(step.update, _INDENT * 2)
 
     def _emit(self, step: Step, indent: str, target: str | None = None) -> None:
+        """`client.method(ref=..., param=...)`: what `layout(Call(...))` makes of the step,
+        with the references' elements made once per `refs` mapping (a method's steps share
+        one)."""
         client = "apigateway" if step.service == "apigateway" else None
         if client is None:
             client = f"run.client({string_literal(step.service)})"
-        args: list[tuple[str | None, Any]] = [
-            (name, self._ref(ref)) for name, ref in step.refs.items()
-        ]
-        args += list(step.params.items())
-        call = Call(f"{client}.{method_name(step.operation)}", tuple(args))
-        self.lines.extend(layout(call, indent, f"{target} = " if target else ""))
+        elements = self._ref_elements(step.refs) + tuple(
+            [("" if k is None else k + "=", _node(v)) for k, v in step.params.items()]
+        )
+        call = _group(f"{client}.{method_name(step.operation)}(", ")", elements)
+        self.lines.extend(_layout(call, indent, f"{target} = " if target else "", ""))
+
+    def _ref_elements(self, refs: Mapping[str, Ref | Sub]) -> tuple[tuple[str, _Node], ...]:
+        cached = self.ref_elements.get(id(refs))
+        if cached is not None and cached[0] is refs:  # holding `refs`: its id is not reused
+            return cached[1]
+        elements = tuple((name + "=", _node(self._ref(ref))) for name, ref in refs.items())
+        self.ref_elements[id(refs)] = (refs, elements)
+        return elements
 
     def _define(self, ref: Ref, stem: str) -> str:
         count = self.counts.get(stem, 0) + 1
         self.counts[stem] = count
         var = f"{stem}_{count}"
         self.variables[(ref.kind, ref.key)] = var
+        self.ref_elements.clear()  # a reference may now name another variable
         return var
 
     def _ref(self, ref: Ref | Sub) -> Code | Call:
@@ -423,14 +462,13 @@ class _Script:
 
 
 def _printable(text: str) -> str:
+    if text.isprintable():  # nearly always: no work per character
+        return text
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
 
 
-def _uses_identity(step: Step) -> bool:
-    for ref in step.refs.values():
-        parts: Sequence[Any] = ref.parts if isinstance(ref, Sub) else (ref,)
-        if any(isinstance(p, Ref) and p.kind in ("region", "account", "partition") for p in parts):
-            return True
-    return False
+@functools.cache  # a few dozen operations, asked for at every step
+def _printable_method(operation: str) -> str:
+    return _printable(method_name(operation))

@@ -16,14 +16,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from oas2gw.model.types import cli_option
-from oas2gw.plan import Plan, Ref, Step, Sub
+from oas2gw.plan import Plan, Ref, Step, Sub, uses_identity
 
 #: What the aws CLI replaces with a file's or URL's content (awscli `paramfile`).
 _PARAMFILE_PREFIXES = ("file://", "fileb://", "http://", "https://")
@@ -269,7 +269,7 @@ class _Shell:
         out.append(_PRELUDE)
         if self.cli_input_json:
             out.append(_HERE)
-        if _any_uses_identity(self.plan.steps):
+        if uses_identity(self.plan.steps):
             out.append("\n" + _IDENTITY)
         out.append("\n" + _LISTING)
         previous = ""
@@ -467,26 +467,6 @@ _FIXED = {
 
 def quote_always(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
-
-
-_IDENTITY_KINDS = frozenset(("region", "account", "partition"))
-
-
-def _any_uses_identity(steps: Iterable[Step]) -> bool:
-    """Whether a step refers to the caller's region, account or partition."""
-    previous: object = None
-    for step in steps:
-        refs = step.refs
-        if refs is previous:  # a method's steps share one mapping: same answer
-            continue
-        previous = refs
-        for ref in refs.values():
-            if isinstance(ref, Sub):
-                if any(isinstance(p, Ref) and p.kind in _IDENTITY_KINDS for p in ref.parts):
-                    return True
-            elif isinstance(ref, Ref) and ref.kind in _IDENTITY_KINDS:
-                return True
-    return False
 
 
 def _option(name: str, value: Any) -> str:

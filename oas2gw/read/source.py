@@ -323,7 +323,7 @@ _Loader.add_constructor(None, _Loader.construct_unknown)
 
 
 def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
-    bound = _safe_nesting(text, nesting_bound(text), max_depth)
+    bound = _safe_nesting(text, max_depth)
     if bound is None:
         result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
         return
@@ -381,33 +381,63 @@ def nesting_bound(text: str) -> int:
     return text.count("[") + text.count("{") + 2 * longest + 4
 
 
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_LEADING = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+#: bytes: `[{` as `(`, `]}` as `)`; everything else deleted
+_PARENS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+#: bytes: indentation and indicators (`- `, `? `, `: `) as `a`, newlines kept, the rest `b`
+_LEADERS = bytes(
+    ord("a") if c in b" \t?:-" else c if c == ord("\n") else ord("b") for c in range(256)
+)
+#: rounds of removing innermost bracket pairs before the rest is counted one by one
+_ROUNDS = 64
 
 
 def quick_depth_bound(text: str) -> int:
-    """A tighter upper bound of the nesting depth, at C speed for the usual document.
+    """A tighter upper bound of the nesting depth, at C speed.
 
     Flow depth is at most the bracket depth counted as if no bracket were quoted; block depth at
     most twice a line's run of leading indentation and indicators (`- `, `? `, `: `), plus one.
+    Both are measured on the UTF-8 bytes (no multi-byte character holds an ASCII byte).
     """
+    data = text.encode("utf-8", "surrogatepass")
+    # Each round of deleting adjacent `()` pairs removes the innermost matched pairs, so the
+    # bracket depth is at most the rounds plus the depth of what is left.
+    brackets = data.translate(_PARENS, _NOT_BRACKETS)
+    rounds = 0
+    while rounds < _ROUNDS:
+        fewer = brackets.replace(b"()", b"")
+        if len(fewer) == len(brackets):
+            break
+        brackets, rounds = fewer, rounds + 1
     flow = depth = 0
-    for char in _NOT_BRACKET.sub("", text):
-        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+    for byte in brackets:  # unmatched brackets, or pairs nested deeper than the rounds
+        depth = depth + 1 if byte == 40 else max(depth - 1, 0)
         flow = max(flow, depth)
-    block = max((len(m) for m in _LEADING.findall(text)), default=0)
-    return flow + 2 * block + 2
+    return rounds + flow + 2 * _longest_run(data.translate(_LEADERS)) + 2
 
 
-#: Beyond this bound the exact depth is measured first (libyaml's events, no recursion).
-_EXACT_DEPTH_CAP = _MAX_THREAD_STACK // 2 // _STACK_PER_LEVEL
+def _longest_run(leaders: bytes) -> int:
+    """The longest run of `a` at the start of a line (searches double, then halve)."""
+
+    def found(n: int) -> bool:
+        run = b"a" * n
+        return leaders.startswith(run) or b"\n" + run in leaders
+
+    low, high = 0, 1
+    while found(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if found(middle) else (low, middle)
+    return low
 
 
-def _safe_nesting(text: str, bound: int, max_depth: int) -> int | None:
+def _safe_nesting(text: str, max_depth: int) -> int | None:
     """A nesting bound libyaml's recursive composer can be given a stack for, or None when
     the document is deeper than `max_depth` (measured exactly, without recursion)."""
-    if bound <= max_depth or (bound <= _EXACT_DEPTH_CAP and quick_depth_bound(text) <= max_depth):
-        return bound  # shallow for sure: `bound` only sizes libyaml's stack
+    quick = quick_depth_bound(text)
+    if quick <= max_depth:
+        return quick  # shallow for sure, and a bound to size libyaml's stack by
     # Possibly too deep: libyaml's parser slows down with the square of the depth (100,000
     # levels took 35 s), so measure first and stop at the limit.
     depth = deepest = 0

@@ -33,8 +33,8 @@ from fastjsonschema.generator import VALIDATION_EXCEPTIONS
 __all__ = ["GuardedGenerator"]
 
 _MAX_REF_HOPS = 16
-#: Keywords whose code only tests the value (lengths, bounds, patterns of strings, formats that
-#: are off): they raise a validation error or nothing, whatever the data.
+#: Keywords whose code only tests the value (lengths, bounds, patterns of strings): they raise
+#: a validation error or nothing, whatever the data.
 _INERT_ALWAYS = frozenset(
     {
         "type",
@@ -43,7 +43,6 @@ _INERT_ALWAYS = frozenset(
         "minLength",
         "maxLength",
         "pattern",
-        "format",
         "minimum",
         "maximum",
         "minItems",
@@ -138,6 +137,8 @@ class GuardedGenerator(CodeGeneratorDraft04):
         self, definition: dict[str, Any], keyword: str, only_key: str | None
     ) -> bool:
         value = definition[keyword]
+        if keyword == "format":  # formats off generate nothing; a custom format may raise
+            return not self._here._use_formats
         if keyword in _INERT_ALWAYS:
             return True
         if keyword in ("allOf", "anyOf", "oneOf"):

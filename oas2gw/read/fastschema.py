@@ -9,7 +9,9 @@ and in its lists of visited schemas (quadratic in the number of schemas).
 The fast path gives the same verdict much sooner:
 
 1. the same JSON schemas that openapi-spec-validator ships, compiled to Python by
-   `fastjsonschema` (formats off and defaults off, as `jsonschema` runs them there);
+   `fastjsonschema` (formats off and defaults off, as `jsonschema` runs them there), through
+   `fastcode.GuardedGenerator`, which decides `oneOf`/`anyOf`/`not` without raising an
+   exception per failed alternative wherever that provably gives the same outcome;
 2. the same walk, in the same order, over the same objects (so its "visited" rules match), with
    meta-checks and `default` checks done by the very validators openapi-spec-validator uses,
    cached by content because large documents repeat the same small schemas thousands of times.

@@ -107,6 +107,8 @@ def _flat(node: _Node) -> str:
 
 def _node(value: Any) -> _Node:
     """Build the node tree bottom-up, so each piece of text is made once."""
+    if type(value) is str:  # the usual value, decided before the other types are tried
+        return string_literal(value)
     if isinstance(value, Code):
         return value.text
     if isinstance(value, str):
@@ -128,7 +130,8 @@ def _node(value: Any) -> _Node:
 
 
 def _group(opening: str, closing: str, elements: tuple[tuple[str, _Node], ...]) -> _Node:
-    flat = opening + ", ".join([p + _flat(n) for p, n in elements]) + closing
+    texts = [p + (n if type(n) is str else n.flat) for p, n in elements]  # type: ignore[union-attr]
+    flat = opening + ", ".join(texts) + closing
     if not elements:  # an empty bracket is never split: text like any literal
         return flat
     return _Group(flat, opening, closing, elements)
@@ -166,7 +169,10 @@ def _layout(node: _Node, indent: str, prefix: str, suffix: str) -> list[str]:
         return [head, *_layout(element, inner, element_prefix, ""), tail]
     lines = [head]
     for element_prefix, element in elements:
-        lines.extend(_layout(element, inner, element_prefix, ","))
+        if type(element) is str:  # `_layout` of a literal, without the call
+            lines.append(inner + element_prefix + element + ",")
+        else:
+            lines.extend(_layout(element, inner, element_prefix, ","))
     lines.append(tail)
     return lines
 
@@ -367,9 +373,12 @@ class _Script:
         # escaping goes character by character
         if step.label is not self.label:
             self.label, self.label_text = step.label, _printable(step.label)
-        label = f"{self.label_text} {_printable_method(step.operation)}"
-        at = _group("run.at(", ")", (("", string_literal(label)),))
-        self.lines.extend(_layout(at, indent, "", ""))
+        label = string_literal(f"{self.label_text} {_printable_method(step.operation)}")
+        line = f"{indent}run.at({label})"
+        if _width(line) <= LINE_LENGTH:  # what `_layout` says first, without the group
+            self.lines.append(line)
+        else:
+            self.lines.extend(_layout(_group("run.at(", ")", (("", label),)), indent, "", ""))
 
     def _step(self, step: Step) -> None:
         self._at(step)

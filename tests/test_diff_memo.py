@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oas2gw.diff import count_methods, diff_models, render_changes
 from oas2gw.diff_sources import diff_sides
-from oas2gw.export.dump import MethodMemo, read_dump
+from oas2gw.export.dump import AwsParts, MethodMemo, _Converter, read_dump
 from oas2gw.model.normalize import normalize
 from tests.conftest import ROOT
 
@@ -55,7 +56,9 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     methods = _methods(out)
     for _ in range(data.draw(st.integers(1, 4))):
         how = data.draw(
-            st.sampled_from(["set", "drop", "reorder", "resource-id", "page", "default"])
+            st.sampled_from(
+                ["set", "drop", "reorder", "resource-id", "page", "default", "responses"]
+            )
         )
         method = methods[data.draw(st.integers(0, len(methods) - 1))]
         if how == "default":  # a selection pattern of "" is the default response
@@ -69,6 +72,17 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
             continue
         if how == "page":  # the same resource once more, as a second page would repeat it
             out["items"].append(copy.deepcopy(out["items"][-1]))
+            continue
+        if how == "responses":  # out of status order, or a status code of another type
+            several = [m for m in methods if len(m.get("methodResponses") or {}) > 1]
+            method = several[data.draw(st.integers(0, len(several) - 1))] if several else method
+            integration = method["methodIntegration"]
+            for holder, key in ((method, "methodResponses"), (integration, "integrationResponses")):
+                responses = holder.get(key) or {}
+                holder[key] = dict(reversed(list(responses.items())))
+                for response in holder[key].values():
+                    if data.draw(st.integers(0, 5)) == 0:
+                        response["statusCode"] = data.draw(st.sampled_from([200, "2XX", True]))
             continue
         if how == "reorder":
             reordered = dict(reversed(list(method.items())))
@@ -151,6 +165,32 @@ def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_give
     assert _read(path)[0] == repr(normalize(full, resource_ids=ids))
 
 
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_method_validated_whole_is_the_one_built_part_by_part(data: st.DataObject) -> None:
+    """The reader's one-validation path for well-formed methods gives what building each
+    part and then the method gives, or steps aside (None) for that path to report."""
+    dump = _mutate(BASE, data)
+    parts = AwsParts(resources=dump["items"], authorizers=AUTHORIZERS["items"])
+    whole, by_parts = _Converter(parts, ""), _Converter(parts, "")
+    for item in dump["items"]:
+        for verb, body in (item.get("resourceMethods") or {}).items():
+            if not isinstance(body, dict):
+                continue
+            names = whole.names(body)
+            quick = whole.whole_method({"httpMethod": verb, **body}, names, item.get("id"))
+            if quick is None:
+                continue
+            before = len(by_parts.diags.items)
+            built = by_parts.method({"httpMethod": verb, **body}, "", names, item.get("id"))
+            assert repr(quick) == repr(built)
+            assert by_parts.diags.items[before:] == []
+
+
 def test_the_benchmark_drift_reads_the_same_with_the_memo_as_alone(tmp_path: Path) -> None:
     _assert_same_as_reading_alone(
         _write(tmp_path, "a.json", BASE), _write(tmp_path, "b.json", DRIFT)
@@ -200,3 +240,34 @@ def test_nan_in_a_dump_turns_the_memo_off(tmp_path: Path) -> None:
     assert b is not None and c is not None
     pairs = zip(b.iter_methods(), c.iter_methods(), strict=True)
     assert all(m is not n for (_, m), (_, n) in pairs)
+
+
+@pytest.mark.parametrize("reversed_key", ["methodResponses", "integrationResponses"])
+def test_responses_out_of_status_order_are_read_part_by_part_and_sorted(
+    tmp_path: Path, reversed_key: str
+) -> None:
+    dump = copy.deepcopy(BASE)
+    for method in _methods(dump):
+        holder = method if reversed_key == "methodResponses" else method["methodIntegration"]
+        holder[reversed_key] = dict(reversed(list((holder.get(reversed_key) or {}).items())))
+    parts = AwsParts(resources=dump["items"], authorizers=AUTHORIZERS["items"])
+    converter = _Converter(parts, "")
+    stepped_aside = 0
+    for item in dump["items"]:
+        for verb, body in (item.get("resourceMethods") or {}).items():
+            names = converter.names(body)
+            quick = converter.whole_method({"httpMethod": verb, **body}, names, item["id"])
+            holder = body if reversed_key == "methodResponses" else body["methodIntegration"]
+            if quick is None:
+                stepped_aside += 1
+            else:
+                assert len(holder.get(reversed_key) or {}) < 2
+    assert stepped_aside
+    path = _write(tmp_path, "d.json", dump, AUTHORIZERS)
+    model, _ = read_dump([path])
+    assert model is not None
+    for _, method in model.iter_methods():
+        assert method.integration is not None
+        for responses in (method.responses, method.integration.responses):
+            codes = [r.status_code for r in responses]
+            assert codes == sorted(codes)

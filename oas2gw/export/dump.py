@@ -168,6 +168,36 @@ def _drop_read_back_defaults(data: dict[str, Any], resource_id: str | None) -> N
         del data["cacheNamespace"]
 
 
+def _fields(cls: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """What `cls` is validated from: `data` without nulls, the keys the model does not know
+    under `extensions` when it has them (AWS keeps adding fields), else left out."""
+    known, extensible = _known_keys(cls)
+    fields = {k: v for k, v in data.items() if v is not None}
+    if not fields.keys() <= known:  # rare: one pass over the keys says so
+        extra = {k: v for k, v in fields.items() if k not in known}
+        fields = {k: v for k, v in fields.items() if k in known}
+        if extensible:
+            fields["extensions"] = extra
+    return fields
+
+
+def _integration_response(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
+    """An integration response's JSON, canonical as far as its spellings allow."""
+    data = {"statusCode": code, **resp}
+    _templates(data, "responseTemplates")
+    if data.get("selectionPattern") == "" and "selection_pattern" not in data:
+        del data["selectionPattern"]  # the `default` response: None, as normalised
+    return data
+
+
+def _in_status_order(responses: Sequence[Any]) -> bool:
+    """Whether sorting by `status_order` (stable) would leave `responses` as they are."""
+    if len(responses) < 2:
+        return True
+    keys = [status_order(r.status_code) for r in responses]
+    return keys == sorted(keys)
+
+
 def _by_status(responses: list[Any]) -> list[Any]:
     """Responses in the order `normalize` puts them in."""
     return sorted(responses, key=lambda r: status_order(r.status_code))
@@ -403,15 +433,8 @@ class _Converter:
     def build(self, cls: type[BaseModel], data: dict[str, Any], where: str) -> Any:
         """Validate one object; fields the model does not know go to its `extensions` when it
         has them (AWS keeps adding fields), and are otherwise left out."""
-        known, extensible = _known_keys(cls)
-        fields = {k: v for k, v in data.items() if v is not None}
-        if not fields.keys() <= known:  # rare: one pass over the keys says so
-            extra = {k: v for k, v in fields.items() if k not in known}
-            fields = {k: v for k, v in fields.items() if k in known}
-            if extensible:
-                fields["extensions"] = extra
         try:
-            return cls.__pydantic_validator__.validate_python(fields)
+            return cls.__pydantic_validator__.validate_python(_fields(cls, data))
         except ValidationError as exc:
             self.diags.error(C.E403, f"{cls.__name__} at {where}: {exc.errors()[0]['msg']}")
             return None
@@ -492,8 +515,10 @@ class _Converter:
                 return entry.method
         names = self.names(body)
         start = len(self.diags.items)
-        where = join_pointer("", path, verb)
-        method = self.method({"httpMethod": verb, **body}, where, names, resource_id)
+        method = self.whole_method({"httpMethod": verb, **body}, names, resource_id)
+        if method is None:
+            where = join_pointer("", path, verb)
+            method = self.method({"httpMethod": verb, **body}, where, names, resource_id)
         if method is not None:  # already canonical, as a rule: then this hands it back
             method = normalize_method(
                 method, keep_defaults=self.keep_defaults, resource_id=resource_id
@@ -519,6 +544,60 @@ class _Converter:
             else self.name_of(validator_id, self.validator_names, "request validator")
         )
         return authorizer, validator
+
+    def whole_method(
+        self, body: dict[str, Any], names: tuple[str | None, str | None], resource_id: str | None
+    ) -> Method | None:
+        """The method in one validation, from the same JSON `method` builds each part from,
+        when every part is well formed and its responses are in order (what API Gateway
+        writes); else None, for `method` to build it part by part and report each problem.
+        A model validated from nested JSON is the one built from its validated parts (the
+        models have field validators only), and `method` sorts responses that are out of
+        order, so both give the same method."""
+        data = dict(body)
+        raw_responses = data.pop("methodResponses", None) or {}
+        integration = data.pop("methodIntegration", None)
+        data.pop("authorizerId", None)
+        data.pop("requestValidatorId", None)
+        authorizer, validator = names
+        if authorizer is not None:
+            data["authorizer"] = authorizer
+        if validator is not None:
+            data["requestValidator"] = validator
+        if not isinstance(raw_responses, dict):
+            return None
+        responses = []
+        for code, resp in raw_responses.items():
+            if resp and not isinstance(resp, dict):
+                return None
+            responses.append(_fields(MethodResponse, {"statusCode": code, **(resp or {})}))
+        data["responses"] = responses
+        if isinstance(integration, dict):
+            idata = dict(integration)
+            raw_responses = idata.pop("integrationResponses", None) or {}
+            if not isinstance(raw_responses, dict):
+                return None
+            responses = []
+            for code, resp in raw_responses.items():
+                if resp and not isinstance(resp, dict):
+                    return None
+                responses.append(
+                    _fields(IntegrationResponse, _integration_response(code, resp or {}))
+                )
+            idata["responses"] = responses
+            _templates(idata, "requestTemplates")
+            if not self.keep_defaults:
+                _drop_read_back_defaults(idata, resource_id)
+            data["integration"] = _fields(Integration, idata)
+        try:
+            method: Method = Method.__pydantic_validator__.validate_python(_fields(Method, data))
+        except ValidationError:
+            return None
+        if not _in_status_order(method.responses) or (
+            method.integration is not None and not _in_status_order(method.integration.responses)
+        ):
+            return None
+        return method
 
     def method(
         self,
@@ -581,11 +660,7 @@ class _Converter:
         responses = data.pop("integrationResponses", None) or {}
         built = []
         for code, resp in self.responses(responses, "integrationResponses", where):
-            rdata = {"statusCode": code, **resp}
-            _templates(rdata, "responseTemplates")
-            if rdata.get("selectionPattern") == "" and "selection_pattern" not in rdata:
-                del rdata["selectionPattern"]  # the `default` response: None, as normalised
-            r = self.build(IntegrationResponse, rdata, where)
+            r = self.build(IntegrationResponse, _integration_response(code, resp), where)
             if r is not None:
                 built.append(r)
         data["responses"] = _by_status(built)

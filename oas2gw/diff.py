@@ -434,6 +434,11 @@ def _diff_api(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[Change]
 
 def _dump(obj: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A model as the JSON data its spellings give, without what it does not hold."""
+    if not exclude:  # `model_dump`'s own call, without its wrapper: once per method compared
+        dumped: dict[str, Any] = obj.__pydantic_serializer__.to_python(
+            obj, mode="json", by_alias=True, exclude_none=True
+        )
+        return dumped
     return obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
 
 
@@ -651,7 +656,9 @@ def generated_diff(
 
 def count_methods(*models: ApiModel) -> int:
     """Distinct (path, method) pairs across the models: what a diff compared."""
-    return len({(r.path, m.http_method) for model in models for r, m in model.iter_methods()})
+    return len(
+        {(r.path, m.http_method) for model in models for r in model.resources for m in r.methods}
+    )
 
 
 __all__ = [

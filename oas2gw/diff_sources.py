@@ -110,6 +110,19 @@ def read_side(
     return Side(spec, kind, model, result.diagnostics)
 
 
+def _saved_json(spec: str) -> bool:
+    """Whether `spec` names saved API Gateway output, told by its first bytes (a file that
+    cannot be read is not, and `read_side` says why)."""
+    if spec.startswith(LIVE_PREFIX) or not os.path.isfile(spec):  # a pipe is read once
+        return False
+    try:
+        with open(spec, "rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return side_kind(spec, head) is SideKind.DUMP
+
+
 def _read_live(spec: str, client: Any, client_factory: ClientFactory | None) -> Side:
     from oas2gw.export import codes as export_codes
     from oas2gw.export.live import make_client, read_live_api
@@ -209,7 +222,7 @@ def diff_sides(
         except Exception:  # reported once per side by `read_side`, with the reason
             client = None
     with gc_paused():
-        memo = MethodMemo()
+        memo = MethodMemo() if _saved_json(left) and _saved_json(right) else None
         a = read_side(
             left, options=options, client=client, client_factory=client_factory, memo=memo
         )

@@ -334,3 +334,43 @@ def test_random_replacements_get_the_reference_verdict(
     else:
         parent[target[-1]] = copy.deepcopy(value)
     assert_same_verdict(tree)
+
+
+_JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=4)
+    | st.sampled_from(["\ud800", "é", "a\\u00e9", "1", "1.0", "true"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner)
+        | st.dictionaries(
+            st.text(max_size=3) | st.integers(0, 3) | st.booleans(), inner, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+
+
+def _standard_canonical(value: Any) -> str:
+    """The cache key as the standard library alone writes it."""
+    fastschema._only_string_keys(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _outcome_of(write: Callable[[Any], str], value: Any) -> str:
+    try:
+        text = write(value)
+    except Exception:  # refused: the reference decides
+        return "refused"
+    return json.dumps(json.loads(text), sort_keys=True)  # what the check is run on
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSONISH)
+def test_cache_keys_read_back_as_the_standard_library_writes_them(value: Any) -> None:
+    assert _outcome_of(fastschema._canonical, value) == _outcome_of(_standard_canonical, value)
+    if _outcome_of(fastschema._canonical, value) != "refused":
+        assert fastschema._canonical(value) == fastschema._canonical(copy.deepcopy(value))

@@ -9,6 +9,7 @@ same must compare equal after `normalize`, whichever side they came from.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
@@ -129,7 +130,7 @@ def _has_null(templates: Mapping[str, Any]) -> bool:
 def _same(new: Sequence[Any], old: Sequence[Any]) -> bool:
     """The same objects in the same order: a copy would change nothing (the models are
     frozen, so the canonical form is often the object itself)."""
-    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
+    return len(new) == len(old) and all(map(operator.is_, new, old))
 
 
 def normalize_integration_response(response: IntegrationResponse) -> IntegrationResponse:
@@ -194,6 +195,8 @@ def _schema_key(schema: Any) -> str:
 
 def drop_default_models(model: ApiModel) -> dict[str, Any]:
     """The API's models without the untouched `Empty`/`Error` that no method uses."""
+    if DEFAULT_MODELS.keys().isdisjoint(model.models):  # nothing to drop: no need to look
+        return dict(model.models)
     used = used_models(model)
     return {
         name: schema

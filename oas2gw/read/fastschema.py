@@ -150,7 +150,7 @@ def _package_json(package: str, relative: str) -> Any:
 SHIPPED = "oas2gw.read.validators"
 _SCHEMAS = {"oas20": "2.0", "oas30": "3.0", "draft4": None}
 #: Part of the KEY: change it when `_generate` changes what it writes.
-_GENERATOR = "4"
+_GENERATOR = "5"
 _OPTIONS: dict[str, Any] = {
     "use_formats": False,  # `jsonschema` runs these schemas without a format checker
     "use_default": False,  # never write defaults into the user's tree

@@ -452,9 +452,27 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                                         + ".type must contain unique items"
                                     )
                                 for data__type_x, data__type_item in enumerate(data__type):
-                                    validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-                                        data__type_item, custom_formats, (name_prefix or "data")
-                                    )
+                                    if not (
+                                        isinstance(data__type_item, str)
+                                        and data__type_item == "array"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "boolean"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "integer"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "null"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "number"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "object"
+                                        or isinstance(data__type_item, str)
+                                        and data__type_item == "string"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + " must be valid by the referenced definition"
+                                        )
                             data__type_any_of_count5 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
@@ -497,33 +515,6 @@ def validate_http___json_schema_org_draft_04_schema(data, custom_formats={}, nam
                     validate_http___json_schema_org_draft_04_schema(
                         data__not, custom_formats, (name_prefix or "data") + ".not"
                     )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-    data, custom_formats={}, name_prefix=None
-):
-    if not (
-        isinstance(data, str)
-        and data == "array"
-        or isinstance(data, str)
-        and data == "boolean"
-        or isinstance(data, str)
-        and data == "integer"
-        or isinstance(data, str)
-        and data == "null"
-        or isinstance(data, str)
-        and data == "number"
-        or isinstance(data, str)
-        and data == "object"
-        or isinstance(data, str)
-        and data == "string"
-    ):
-        raise JsonSchemaValueException(
-            ""
-            + (name_prefix or "data")
-            + " must be one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']"
-        )
     return data
 
 
@@ -591,4 +582,4 @@ def validate_http___json_schema_org_draft_04_schema__definitions_positiveinteger
 
 
 validate = validate_http___json_schema_org_draft_04_schema
-KEY = "af182958cedc4d114f97d058ea18bd8a5b92f7218d5697506b7499243f58fb62"
+KEY = "f13f045d38d5f184d14769cc47786f3dd09116aabab032a4243df132cca0e23f"

@@ -820,9 +820,12 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
         if "examples" in data_keys:
             data_keys.remove("examples")
             data__examples = data["examples"]
-            validate___definitions_examples(
-                data__examples, custom_formats, (name_prefix or "data") + ".examples"
-            )
+            if not (isinstance(data__examples, (dict))):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".examples must be valid by the referenced definition"
+                )
         for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
                 data_keys.remove(data_key)
@@ -830,15 +833,6 @@ def validate___definitions_response(data, custom_formats={}, name_prefix=None):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
             )
-    return data
-
-
-def validate___definitions_examples(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
     return data
 
 
@@ -907,23 +901,40 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformat(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern")
         ):
@@ -931,25 +942,33 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -987,9 +1006,12 @@ def validate___definitions_header(data, custom_formats={}, name_prefix=None):
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -1063,21 +1085,6 @@ def validate_http___json_schema_org_draft_04_schema__properties_enum(
     return data
 
 
-def validate___definitions_uniqueitems(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_uniqueitems(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_uniqueitems(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-
 def validate___definitions_minitems(data, custom_formats={}, name_prefix=None):
     validate_http___json_schema_org_draft_04_schema__definitions_positiveintegerdefault0(
         data, custom_formats, (name_prefix or "data") + ""
@@ -1143,98 +1150,6 @@ def validate___definitions_maxlength(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate___definitions_exclusiveminimum(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_exclusiveminimum(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_exclusiveminimum(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-
-def validate___definitions_minimum(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_minimum(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_minimum(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
-    return data
-
-
-def validate___definitions_exclusivemaximum(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_exclusivemaximum(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_exclusivemaximum(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-
-def validate___definitions_maximum(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_maximum(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_maximum(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
-    return data
-
-
-def validate___definitions_default(data, custom_formats={}, name_prefix=None):
-    validate_http___json_schema_org_draft_04_schema__properties_default(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_default(
-    data, custom_formats={}, name_prefix=None
-):
-    return data
-
-
-def validate___definitions_collectionformat(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if not (
-        isinstance(data, str)
-        and data == "csv"
-        or isinstance(data, str)
-        and data == "ssv"
-        or isinstance(data, str)
-        and data == "tsv"
-        or isinstance(data, str)
-        and data == "pipes"
-    ):
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must be one of ['csv', 'ssv', 'tsv', 'pipes']"
-        )
-    return data
-
-
 def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1285,23 +1200,40 @@ def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformat(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern")
         ):
@@ -1309,25 +1241,33 @@ def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -1363,9 +1303,12 @@ def validate___definitions_primitivesitems(data, custom_formats={}, name_prefix=
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -1410,21 +1353,25 @@ def validate___definitions_fileschema(data, custom_formats={}, name_prefix=None)
                 if "title" in data_keys:
                     data_keys.remove("title")
                     data__title = data["title"]
-                    validate_http___json_schema_org_draft_04_schema__properties_title(
-                        data__title, custom_formats, (name_prefix or "data") + ".title"
-                    )
+                    if not (isinstance(data__title, (str))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".title must be valid by the referenced definition"
+                        )
                 if "description" in data_keys:
                     data_keys.remove("description")
                     data__description = data["description"]
-                    validate_http___json_schema_org_draft_04_schema__properties_description(
-                        data__description, custom_formats, (name_prefix or "data") + ".description"
-                    )
+                    if not (isinstance(data__description, (str))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".description must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate_http___json_schema_org_draft_04_schema__properties_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "required" in data_keys:
                     data_keys.remove("required")
                     data__required = data["required"]
@@ -1494,22 +1441,6 @@ def validate_http___json_schema_org_draft_04_schema__definitions_stringarray(
     return data
 
 
-def validate_http___json_schema_org_draft_04_schema__properties_description(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__properties_title(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    return data
-
-
 def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1537,21 +1468,25 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                 if "title" in data_keys:
                     data_keys.remove("title")
                     data__title = data["title"]
-                    validate_http___json_schema_org_draft_04_schema__properties_title(
-                        data__title, custom_formats, (name_prefix or "data") + ".title"
-                    )
+                    if not (isinstance(data__title, (str))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".title must be valid by the referenced definition"
+                        )
                 if "description" in data_keys:
                     data_keys.remove("description")
                     data__description = data["description"]
-                    validate_http___json_schema_org_draft_04_schema__properties_description(
-                        data__description, custom_formats, (name_prefix or "data") + ".description"
-                    )
+                    if not (isinstance(data__description, (str))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".description must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate_http___json_schema_org_draft_04_schema__properties_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "multipleOf" in data_keys:
                     data_keys.remove("multipleOf")
                     data__multipleOf = data["multipleOf"]
@@ -1565,31 +1500,45 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate_http___json_schema_org_draft_04_schema__properties_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate_http___json_schema_org_draft_04_schema__properties_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate_http___json_schema_org_draft_04_schema__properties_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate_http___json_schema_org_draft_04_schema__properties_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -1627,9 +1576,12 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate_http___json_schema_org_draft_04_schema__properties_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "maxProperties" in data_keys:
                     data_keys.remove("maxProperties")
                     data__maxProperties = data["maxProperties"]
@@ -1791,9 +1743,48 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                 if "xml" in data_keys:
                     data_keys.remove("xml")
                     data__xml = data["xml"]
-                    validate___definitions_xml(
-                        data__xml, custom_formats, (name_prefix or "data") + ".xml"
-                    )
+                    if not (
+                        (isinstance(data__xml, (dict)))
+                        and (
+                            not isinstance(data__xml, dict)
+                            or (
+                                ("name" not in data__xml or (isinstance(data__xml["name"], (str))))
+                                and (
+                                    "namespace" not in data__xml
+                                    or (isinstance(data__xml["namespace"], (str)))
+                                )
+                                and (
+                                    "prefix" not in data__xml
+                                    or (isinstance(data__xml["prefix"], (str)))
+                                )
+                                and (
+                                    "attribute" not in data__xml
+                                    or (isinstance(data__xml["attribute"], (bool)))
+                                )
+                                and (
+                                    "wrapped" not in data__xml
+                                    or (isinstance(data__xml["wrapped"], (bool)))
+                                )
+                            )
+                        )
+                        and (
+                            not isinstance(data__xml, dict)
+                            or not [
+                                _key
+                                for _key in data__xml
+                                if not (
+                                    any([_key.startswith("x-")])
+                                    or _key
+                                    in ("name", "namespace", "prefix", "attribute", "wrapped")
+                                )
+                            ]
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".xml must be valid by the referenced definition"
+                        )
                 if "externalDocs" in data_keys:
                     data_keys.remove("externalDocs")
                     data__externalDocs = data["externalDocs"]
@@ -1805,57 +1796,6 @@ def validate___definitions_schema(data, custom_formats={}, name_prefix=None):
                 if "example" in data_keys:
                     data_keys.remove("example")
                     data__example = data["example"]
-        for data_key in tuple(data_keys):
-            if data_key.startswith("x-"):
-                data_keys.remove(data_key)
-        if data_keys:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
-            )
-    return data
-
-
-def validate___definitions_xml(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if "name" in data_keys:
-            data_keys.remove("name")
-            data__name = data["name"]
-            if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".name must be string"
-                )
-        if "namespace" in data_keys:
-            data_keys.remove("namespace")
-            data__namespace = data["namespace"]
-            if not isinstance(data__namespace, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".namespace must be string"
-                )
-        if "prefix" in data_keys:
-            data_keys.remove("prefix")
-            data__prefix = data["prefix"]
-            if not isinstance(data__prefix, (str)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".prefix must be string"
-                )
-        if "attribute" in data_keys:
-            data_keys.remove("attribute")
-            data__attribute = data["attribute"]
-            if not isinstance(data__attribute, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".attribute must be boolean"
-                )
-        if "wrapped" in data_keys:
-            data_keys.remove("wrapped")
-            data__wrapped = data["wrapped"]
-            if not isinstance(data__wrapped, (bool)):
-                raise JsonSchemaValueException(
-                    "" + (name_prefix or "data") + ".wrapped must be boolean"
-                )
         for data_key in tuple(data_keys):
             if data_key.startswith("x-"):
                 data_keys.remove(data_key)
@@ -1903,42 +1843,33 @@ def validate_http___json_schema_org_draft_04_schema__properties_type(
                         "" + (name_prefix or "data") + " must contain unique items"
                     )
                 for data_x, data_item in enumerate(data):
-                    validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-                        data_item, custom_formats, (name_prefix or "data")
-                    )
+                    if not (
+                        isinstance(data_item, str)
+                        and data_item == "array"
+                        or isinstance(data_item, str)
+                        and data_item == "boolean"
+                        or isinstance(data_item, str)
+                        and data_item == "integer"
+                        or isinstance(data_item, str)
+                        and data_item == "null"
+                        or isinstance(data_item, str)
+                        and data_item == "number"
+                        or isinstance(data_item, str)
+                        and data_item == "object"
+                        or isinstance(data_item, str)
+                        and data_item == "string"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + " must be valid by the referenced definition"
+                        )
             data_any_of_count5 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
     if not data_any_of_count5:
         raise JsonSchemaValueException(
             "" + (name_prefix or "data") + " cannot be validated by any definition"
-        )
-    return data
-
-
-def validate_http___json_schema_org_draft_04_schema__definitions_simpletypes(
-    data, custom_formats={}, name_prefix=None
-):
-    if not (
-        isinstance(data, str)
-        and data == "array"
-        or isinstance(data, str)
-        and data == "boolean"
-        or isinstance(data, str)
-        and data == "integer"
-        or isinstance(data, str)
-        and data == "null"
-        or isinstance(data, str)
-        and data == "number"
-        or isinstance(data, str)
-        and data == "object"
-        or isinstance(data, str)
-        and data == "string"
-    ):
-        raise JsonSchemaValueException(
-            ""
-            + (name_prefix or "data")
-            + " must be one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']"
         )
     return data
 
@@ -2323,37 +2254,61 @@ def validate___definitions_pathparametersubschema(data, custom_formats={}, name_
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformat(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems")
         ):
@@ -2361,11 +2316,12 @@ def validate___definitions_pathparametersubschema(data, custom_formats={}, name_
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -2401,9 +2357,12 @@ def validate___definitions_pathparametersubschema(data, custom_formats={}, name_
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -2517,31 +2476,51 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformatwithmulti(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "multi"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems")
         ):
@@ -2549,17 +2528,24 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -2595,9 +2581,12 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -2617,27 +2606,6 @@ def validate___definitions_queryparametersubschema(data, custom_formats={}, name
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
             )
-    return data
-
-
-def validate___definitions_collectionformatwithmulti(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if not (
-        isinstance(data, str)
-        and data == "csv"
-        or isinstance(data, str)
-        and data == "ssv"
-        or isinstance(data, str)
-        and data == "tsv"
-        or isinstance(data, str)
-        and data == "pipes"
-        or isinstance(data, str)
-        and data == "multi"
-    ):
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must be one of ['csv', 'ssv', 'tsv', 'pipes', 'multi']"
-        )
     return data
 
 
@@ -2734,31 +2702,51 @@ def validate___definitions_formdataparametersubschema(data, custom_formats={}, n
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformatwithmulti(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "multi"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems")
         ):
@@ -2766,17 +2754,24 @@ def validate___definitions_formdataparametersubschema(data, custom_formats={}, n
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -2812,9 +2807,12 @@ def validate___definitions_formdataparametersubschema(data, custom_formats={}, n
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -2919,37 +2917,61 @@ def validate___definitions_headerparametersubschema(data, custom_formats={}, nam
                 if "collectionFormat" in data_keys:
                     data_keys.remove("collectionFormat")
                     data__collectionFormat = data["collectionFormat"]
-                    validate___definitions_collectionformat(
-                        data__collectionFormat,
-                        custom_formats,
-                        (name_prefix or "data") + ".collectionFormat",
-                    )
+                    if not (
+                        (isinstance(data__collectionFormat, (str)))
+                        and (
+                            isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "csv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "ssv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "tsv"
+                            or isinstance(data__collectionFormat, str)
+                            and data__collectionFormat == "pipes"
+                        )
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".collectionFormat must be valid by the referenced definition"
+                        )
                 if "default" in data_keys:
                     data_keys.remove("default")
                     data__default = data["default"]
-                    validate___definitions_default(
-                        data__default, custom_formats, (name_prefix or "data") + ".default"
-                    )
+                    pass
                 if "maximum" in data_keys:
                     data_keys.remove("maximum")
                     data__maximum = data["maximum"]
-                    validate___definitions_maximum(
-                        data__maximum, custom_formats, (name_prefix or "data") + ".maximum"
-                    )
+                    if not (
+                        isinstance(data__maximum, (int, float, Decimal))
+                        and not isinstance(data__maximum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".maximum must be valid by the referenced definition"
+                        )
                 if "exclusiveMaximum" in data_keys:
                     data_keys.remove("exclusiveMaximum")
                     data__exclusiveMaximum = data["exclusiveMaximum"]
-                    validate___definitions_exclusivemaximum(
-                        data__exclusiveMaximum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMaximum",
-                    )
+                    if not (isinstance(data__exclusiveMaximum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMaximum must be valid by the referenced definition"
+                        )
                 if "minimum" in data_keys:
                     data_keys.remove("minimum")
                     data__minimum = data["minimum"]
-                    validate___definitions_minimum(
-                        data__minimum, custom_formats, (name_prefix or "data") + ".minimum"
-                    )
+                    if not (
+                        isinstance(data__minimum, (int, float, Decimal))
+                        and not isinstance(data__minimum, bool)
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".minimum must be valid by the referenced definition"
+                        )
         if not data_keys.isdisjoint(
             ("exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems")
         ):
@@ -2957,11 +2979,12 @@ def validate___definitions_headerparametersubschema(data, custom_formats={}, nam
                 if "exclusiveMinimum" in data_keys:
                     data_keys.remove("exclusiveMinimum")
                     data__exclusiveMinimum = data["exclusiveMinimum"]
-                    validate___definitions_exclusiveminimum(
-                        data__exclusiveMinimum,
-                        custom_formats,
-                        (name_prefix or "data") + ".exclusiveMinimum",
-                    )
+                    if not (isinstance(data__exclusiveMinimum, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".exclusiveMinimum must be valid by the referenced definition"
+                        )
                 if "maxLength" in data_keys:
                     data_keys.remove("maxLength")
                     data__maxLength = data["maxLength"]
@@ -2997,9 +3020,12 @@ def validate___definitions_headerparametersubschema(data, custom_formats={}, nam
                 if "uniqueItems" in data_keys:
                     data_keys.remove("uniqueItems")
                     data__uniqueItems = data["uniqueItems"]
-                    validate___definitions_uniqueitems(
-                        data__uniqueItems, custom_formats, (name_prefix or "data") + ".uniqueItems"
-                    )
+                    if not (isinstance(data__uniqueItems, (bool))):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".uniqueItems must be valid by the referenced definition"
+                        )
                 if "enum" in data_keys:
                     data_keys.remove("enum")
                     data__enum = data["enum"]
@@ -3099,9 +3125,7 @@ def validate___definitions_paths(data, custom_formats={}, name_prefix=None):
             if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                pass
             if data_key.startswith("/"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
@@ -3525,9 +3549,7 @@ def validate___definitions_responses(data, custom_formats={}, name_prefix=None):
             if data_key.startswith("x-"):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
-                validate___definitions_vendorextension(
-                    data_val, custom_formats, (name_prefix or "data")
-                )
+                pass
         if data_keys:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
@@ -3559,13 +3581,6 @@ def validate___definitions_responsevalue(data, custom_formats={}, name_prefix=No
     return data
 
 
-def validate___definitions_vendorextension(data, custom_formats={}, name_prefix=None):
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-    return data
-
-
 def validate___definitions_mediatypelist(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -3577,13 +3592,10 @@ def validate___definitions_mediatypelist(data, custom_formats={}, name_prefix=No
                 "" + (name_prefix or "data") + " must contain unique items"
             )
         for data_x, data_item in enumerate(data):
-            validate___definitions_mimetype(data_item, custom_formats, (name_prefix or "data"))
-    return data
-
-
-def validate___definitions_mimetype(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+            if not (isinstance(data_item, (str))):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + " must be valid by the referenced definition"
+                )
     return data
 
 
@@ -3740,4 +3752,4 @@ def validate___definitions_contact(data, custom_formats={}, name_prefix=None):
 
 
 validate = validate
-KEY = "a1a95197582ac03e07256e96a4174fa66d987caa32da98d2e9cd30163685a451"
+KEY = "79c3bae8aa4b4c9e7f342948ad288c33114c3958e8fe8435a8b2b95bbda1988e"

@@ -1766,12 +1766,30 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_he
 ):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_examplexorexamples(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schemaxorcontent(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
+    if not (not (not isinstance(data, dict) or ("example" in data and "examples" in data))):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
+    if not (
+        (
+            bool((not isinstance(data, dict) or ("schema" in data)))
+            + bool(
+                (
+                    (not (not isinstance(data, dict) or ("style" in data)))
+                    and (not (not isinstance(data, dict) or ("explode" in data)))
+                    and (not (not isinstance(data, dict) or ("allowReserved" in data)))
+                    and (not (not isinstance(data, dict) or ("example" in data)))
+                    and (not (not isinstance(data, dict) or ("examples" in data)))
+                )
+                and (not isinstance(data, dict) or ("content" in data))
+            )
+            == 1
+        )
+        and (not (not isinstance(data, dict) or ("schema" in data and "content" in data)))
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -1961,9 +1979,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_me
 ):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_examplexorexamples(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
+    if not (not (not isinstance(data, dict) or ("example" in data and "examples" in data))):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -2179,44 +2198,6 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_en
     return data
 
 
-def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schemaxorcontent(
-    data, custom_formats={}, name_prefix=None
-):
-    data_one_of_count23 = 0
-    if data_one_of_count23 < 2 and (not isinstance(data, dict) or ("schema" in data)):
-        data_one_of_count23 += 1
-    if data_one_of_count23 < 2 and (
-        (
-            (not (not isinstance(data, dict) or ("style" in data)))
-            and (not (not isinstance(data, dict) or ("explode" in data)))
-            and (not (not isinstance(data, dict) or ("allowReserved" in data)))
-            and (not (not isinstance(data, dict) or ("example" in data)))
-            and (not (not isinstance(data, dict) or ("examples" in data)))
-        )
-        and (not isinstance(data, dict) or ("content" in data))
-    ):
-        data_one_of_count23 += 1
-    if data_one_of_count23 != 1:
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must be valid exactly by one definition"
-        )
-    if not isinstance(data, dict) or ("schema" in data and "content" in data):
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-        )
-    return data
-
-
-def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_examplexorexamples(
-    data, custom_formats={}, name_prefix=None
-):
-    if not isinstance(data, dict) or ("example" in data and "examples" in data):
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must NOT match a disallowed definition"
-        )
-    return data
-
-
 def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_requestbody(
     data, custom_formats={}, name_prefix=None
 ):
@@ -2314,15 +2295,105 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
 ):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_examplexorexamples(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schemaxorcontent(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
-    validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameterlocation(
-        data, custom_formats, (name_prefix or "data") + ""
-    )
+    if not (not (not isinstance(data, dict) or ("example" in data and "examples" in data))):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
+    if not (
+        (
+            bool((not isinstance(data, dict) or ("schema" in data)))
+            + bool(
+                (
+                    (not (not isinstance(data, dict) or ("style" in data)))
+                    and (not (not isinstance(data, dict) or ("explode" in data)))
+                    and (not (not isinstance(data, dict) or ("allowReserved" in data)))
+                    and (not (not isinstance(data, dict) or ("example" in data)))
+                    and (not (not isinstance(data, dict) or ("examples" in data)))
+                )
+                and (not isinstance(data, dict) or ("content" in data))
+            )
+            == 1
+        )
+        and (not (not isinstance(data, dict) or ("schema" in data and "content" in data)))
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
+    if not (
+        bool(
+            (not isinstance(data, dict) or ("required" in data))
+            and (
+                not isinstance(data, dict)
+                or (
+                    ("in" not in data or (isinstance(data["in"], str) and data["in"] == "path"))
+                    and (
+                        "style" not in data
+                        or (
+                            isinstance(data["style"], str)
+                            and data["style"] == "matrix"
+                            or isinstance(data["style"], str)
+                            and data["style"] == "label"
+                            or isinstance(data["style"], str)
+                            and data["style"] == "simple"
+                        )
+                    )
+                    and (
+                        "required" not in data
+                        or (isinstance(data["required"], bool) and data["required"] is True)
+                    )
+                )
+            )
+        )
+        + bool(
+            (
+                not isinstance(data, dict)
+                or (
+                    ("in" not in data or (isinstance(data["in"], str) and data["in"] == "query"))
+                    and (
+                        "style" not in data
+                        or (
+                            isinstance(data["style"], str)
+                            and data["style"] == "form"
+                            or isinstance(data["style"], str)
+                            and data["style"] == "spaceDelimited"
+                            or isinstance(data["style"], str)
+                            and data["style"] == "pipeDelimited"
+                            or isinstance(data["style"], str)
+                            and data["style"] == "deepObject"
+                        )
+                    )
+                )
+            )
+        )
+        + bool(
+            (
+                not isinstance(data, dict)
+                or (
+                    ("in" not in data or (isinstance(data["in"], str) and data["in"] == "header"))
+                    and (
+                        "style" not in data
+                        or (isinstance(data["style"], str) and data["style"] == "simple")
+                    )
+                )
+            )
+        )
+        + bool(
+            (
+                not isinstance(data, dict)
+                or (
+                    ("in" not in data or (isinstance(data["in"], str) and data["in"] == "cookie"))
+                    and (
+                        "style" not in data
+                        or (isinstance(data["style"], str) and data["style"] == "form")
+                    )
+                )
+            )
+        )
+        == 1
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be valid by the referenced definition"
+        )
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         if not ("name" in data and "in" in data):
@@ -2402,8 +2473,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                 if "schema" in data_keys:
                     data_keys.remove("schema")
                     data__schema = data["schema"]
-                    data__schema_one_of_count24 = 0
-                    if data__schema_one_of_count24 < 2 and (
+                    data__schema_one_of_count23 = 0
+                    if data__schema_one_of_count23 < 2 and (
                         (isinstance(data__schema, (dict)))
                         and (len(data__schema) != 1 or "$ref" not in data__schema)
                     ):
@@ -2411,20 +2482,20 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__schema, custom_formats, (name_prefix or "data") + ".schema"
                             )
-                            data__schema_one_of_count24 += 1
+                            data__schema_one_of_count23 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__schema_one_of_count24 < 2 and (
+                    if data__schema_one_of_count23 < 2 and (
                         (isinstance(data__schema, (dict))) and ("$ref" in data__schema)
                     ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__schema, custom_formats, (name_prefix or "data") + ".schema"
                             )
-                            data__schema_one_of_count24 += 1
+                            data__schema_one_of_count23 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__schema_one_of_count24 != 1:
+                    if data__schema_one_of_count23 != 1:
                         raise JsonSchemaValueException(
                             ""
                             + (name_prefix or "data")
@@ -2477,8 +2548,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                         for data__examples_key in data__examples_keys:
                             if data__examples_key not in []:
                                 data__examples_value = data__examples.get(data__examples_key)
-                                data__examples_value_one_of_count25 = 0
-                                if data__examples_value_one_of_count25 < 2 and (
+                                data__examples_value_one_of_count24 = 0
+                                if data__examples_value_one_of_count24 < 2 and (
                                     (isinstance(data__examples_value, (dict)))
                                     and (
                                         len(data__examples_value) != 1
@@ -2491,10 +2562,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                                             custom_formats,
                                             (name_prefix or "data"),
                                         )
-                                        data__examples_value_one_of_count25 += 1
+                                        data__examples_value_one_of_count24 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException):
                                         pass
-                                if data__examples_value_one_of_count25 < 2 and (
+                                if data__examples_value_one_of_count24 < 2 and (
                                     (isinstance(data__examples_value, (dict)))
                                     and ("$ref" in data__examples_value)
                                 ):
@@ -2504,10 +2575,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
                                             custom_formats,
                                             (name_prefix or "data"),
                                         )
-                                        data__examples_value_one_of_count25 += 1
+                                        data__examples_value_one_of_count24 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException):
                                         pass
-                                if data__examples_value_one_of_count25 != 1:
+                                if data__examples_value_one_of_count24 != 1:
                                     raise JsonSchemaValueException(
                                         ""
                                         + (name_prefix or "data")
@@ -2520,83 +2591,6 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_pa
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
             )
-    return data
-
-
-def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_parameterlocation(
-    data, custom_formats={}, name_prefix=None
-):
-    data_one_of_count26 = 0
-    if data_one_of_count26 < 2 and (
-        (not isinstance(data, dict) or ("required" in data))
-        and (
-            not isinstance(data, dict)
-            or (
-                ("in" not in data or (isinstance(data["in"], str) and data["in"] == "path"))
-                and (
-                    "style" not in data
-                    or (
-                        isinstance(data["style"], str)
-                        and data["style"] == "matrix"
-                        or isinstance(data["style"], str)
-                        and data["style"] == "label"
-                        or isinstance(data["style"], str)
-                        and data["style"] == "simple"
-                    )
-                )
-                and (
-                    "required" not in data
-                    or (isinstance(data["required"], bool) and data["required"] is True)
-                )
-            )
-        )
-    ):
-        data_one_of_count26 += 1
-    if data_one_of_count26 < 2 and (
-        not isinstance(data, dict)
-        or (
-            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "query"))
-            and (
-                "style" not in data
-                or (
-                    isinstance(data["style"], str)
-                    and data["style"] == "form"
-                    or isinstance(data["style"], str)
-                    and data["style"] == "spaceDelimited"
-                    or isinstance(data["style"], str)
-                    and data["style"] == "pipeDelimited"
-                    or isinstance(data["style"], str)
-                    and data["style"] == "deepObject"
-                )
-            )
-        )
-    ):
-        data_one_of_count26 += 1
-    if data_one_of_count26 < 2 and (
-        not isinstance(data, dict)
-        or (
-            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "header"))
-            and (
-                "style" not in data
-                or (isinstance(data["style"], str) and data["style"] == "simple")
-            )
-        )
-    ):
-        data_one_of_count26 += 1
-    if data_one_of_count26 < 2 and (
-        not isinstance(data, dict)
-        or (
-            ("in" not in data or (isinstance(data["in"], str) and data["in"] == "cookie"))
-            and (
-                "style" not in data or (isinstance(data["style"], str) and data["style"] == "form")
-            )
-        )
-    ):
-        data_one_of_count26 += 1
-    if data_one_of_count26 != 1:
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must be valid exactly by one definition"
-        )
     return data
 
 
@@ -2630,8 +2624,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                 for data__headers_key in data__headers_keys:
                     if data__headers_key not in []:
                         data__headers_value = data__headers.get(data__headers_key)
-                        data__headers_value_one_of_count27 = 0
-                        if data__headers_value_one_of_count27 < 2 and (
+                        data__headers_value_one_of_count25 = 0
+                        if data__headers_value_one_of_count25 < 2 and (
                             (isinstance(data__headers_value, (dict)))
                             and (
                                 "style" not in data__headers_value
@@ -2646,10 +2640,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_header(
                                     data__headers_value, custom_formats, (name_prefix or "data")
                                 )
-                                data__headers_value_one_of_count27 += 1
+                                data__headers_value_one_of_count25 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__headers_value_one_of_count27 < 2 and (
+                        if data__headers_value_one_of_count25 < 2 and (
                             (isinstance(data__headers_value, (dict)))
                             and ("$ref" in data__headers_value)
                         ):
@@ -2657,10 +2651,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__headers_value, custom_formats, (name_prefix or "data")
                                 )
-                                data__headers_value_one_of_count27 += 1
+                                data__headers_value_one_of_count25 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__headers_value_one_of_count27 != 1:
+                        if data__headers_value_one_of_count25 != 1:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
@@ -2695,8 +2689,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                 for data__links_key in data__links_keys:
                     if data__links_key not in []:
                         data__links_value = data__links.get(data__links_key)
-                        data__links_value_one_of_count28 = 0
-                        if data__links_value_one_of_count28 < 2 and (
+                        data__links_value_one_of_count26 = 0
+                        if data__links_value_one_of_count26 < 2 and (
                             (isinstance(data__links_value, (dict)))
                             and (len(data__links_value) != 1 or "$ref" not in data__links_value)
                         ):
@@ -2704,10 +2698,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_link(
                                     data__links_value, custom_formats, (name_prefix or "data")
                                 )
-                                data__links_value_one_of_count28 += 1
+                                data__links_value_one_of_count26 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__links_value_one_of_count28 < 2 and (
+                        if data__links_value_one_of_count26 < 2 and (
                             (isinstance(data__links_value, (dict)))
                             and ("$ref" in data__links_value)
                         ):
@@ -2715,10 +2709,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_re
                                 validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                     data__links_value, custom_formats, (name_prefix or "data")
                                 )
-                                data__links_value_one_of_count28 += 1
+                                data__links_value_one_of_count26 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException):
                                 pass
-                        if data__links_value_one_of_count28 != 1:
+                        if data__links_value_one_of_count26 != 1:
                             raise JsonSchemaValueException(
                                 ""
                                 + (name_prefix or "data")
@@ -3010,8 +3004,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 if "not" in data_keys:
                     data_keys.remove("not")
                     data__not = data["not"]
-                    data__not_one_of_count29 = 0
-                    if data__not_one_of_count29 < 2 and (
+                    data__not_one_of_count27 = 0
+                    if data__not_one_of_count27 < 2 and (
                         (isinstance(data__not, (dict)))
                         and (len(data__not) != 1 or "$ref" not in data__not)
                     ):
@@ -3019,20 +3013,20 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__not, custom_formats, (name_prefix or "data") + ".not"
                             )
-                            data__not_one_of_count29 += 1
+                            data__not_one_of_count27 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__not_one_of_count29 < 2 and (
+                    if data__not_one_of_count27 < 2 and (
                         (isinstance(data__not, (dict))) and ("$ref" in data__not)
                     ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__not, custom_formats, (name_prefix or "data") + ".not"
                             )
-                            data__not_one_of_count29 += 1
+                            data__not_one_of_count27 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__not_one_of_count29 != 1:
+                    if data__not_one_of_count27 != 1:
                         raise JsonSchemaValueException(
                             ""
                             + (name_prefix or "data")
@@ -3053,8 +3047,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     if data__allOf_is_list:
                         data__allOf_len = len(data__allOf)
                         for data__allOf_x, data__allOf_item in enumerate(data__allOf):
-                            data__allOf_item_one_of_count30 = 0
-                            if data__allOf_item_one_of_count30 < 2 and (
+                            data__allOf_item_one_of_count28 = 0
+                            if data__allOf_item_one_of_count28 < 2 and (
                                 (isinstance(data__allOf_item, (dict)))
                                 and (len(data__allOf_item) != 1 or "$ref" not in data__allOf_item)
                             ):
@@ -3062,10 +3056,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                         data__allOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__allOf_item_one_of_count30 += 1
+                                    data__allOf_item_one_of_count28 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__allOf_item_one_of_count30 < 2 and (
+                            if data__allOf_item_one_of_count28 < 2 and (
                                 (isinstance(data__allOf_item, (dict)))
                                 and ("$ref" in data__allOf_item)
                             ):
@@ -3073,10 +3067,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                         data__allOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__allOf_item_one_of_count30 += 1
+                                    data__allOf_item_one_of_count28 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__allOf_item_one_of_count30 != 1:
+                            if data__allOf_item_one_of_count28 != 1:
                                 raise JsonSchemaValueException(
                                     ""
                                     + (name_prefix or "data")
@@ -3093,8 +3087,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     if data__oneOf_is_list:
                         data__oneOf_len = len(data__oneOf)
                         for data__oneOf_x, data__oneOf_item in enumerate(data__oneOf):
-                            data__oneOf_item_one_of_count31 = 0
-                            if data__oneOf_item_one_of_count31 < 2 and (
+                            data__oneOf_item_one_of_count29 = 0
+                            if data__oneOf_item_one_of_count29 < 2 and (
                                 (isinstance(data__oneOf_item, (dict)))
                                 and (len(data__oneOf_item) != 1 or "$ref" not in data__oneOf_item)
                             ):
@@ -3102,10 +3096,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                         data__oneOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__oneOf_item_one_of_count31 += 1
+                                    data__oneOf_item_one_of_count29 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__oneOf_item_one_of_count31 < 2 and (
+                            if data__oneOf_item_one_of_count29 < 2 and (
                                 (isinstance(data__oneOf_item, (dict)))
                                 and ("$ref" in data__oneOf_item)
                             ):
@@ -3113,10 +3107,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                         data__oneOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__oneOf_item_one_of_count31 += 1
+                                    data__oneOf_item_one_of_count29 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__oneOf_item_one_of_count31 != 1:
+                            if data__oneOf_item_one_of_count29 != 1:
                                 raise JsonSchemaValueException(
                                     ""
                                     + (name_prefix or "data")
@@ -3133,8 +3127,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                     if data__anyOf_is_list:
                         data__anyOf_len = len(data__anyOf)
                         for data__anyOf_x, data__anyOf_item in enumerate(data__anyOf):
-                            data__anyOf_item_one_of_count32 = 0
-                            if data__anyOf_item_one_of_count32 < 2 and (
+                            data__anyOf_item_one_of_count30 = 0
+                            if data__anyOf_item_one_of_count30 < 2 and (
                                 (isinstance(data__anyOf_item, (dict)))
                                 and (len(data__anyOf_item) != 1 or "$ref" not in data__anyOf_item)
                             ):
@@ -3142,10 +3136,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                         data__anyOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__anyOf_item_one_of_count32 += 1
+                                    data__anyOf_item_one_of_count30 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__anyOf_item_one_of_count32 < 2 and (
+                            if data__anyOf_item_one_of_count30 < 2 and (
                                 (isinstance(data__anyOf_item, (dict)))
                                 and ("$ref" in data__anyOf_item)
                             ):
@@ -3153,10 +3147,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                     validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                         data__anyOf_item, custom_formats, (name_prefix or "data")
                                     )
-                                    data__anyOf_item_one_of_count32 += 1
+                                    data__anyOf_item_one_of_count30 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException):
                                     pass
-                            if data__anyOf_item_one_of_count32 != 1:
+                            if data__anyOf_item_one_of_count30 != 1:
                                 raise JsonSchemaValueException(
                                     ""
                                     + (name_prefix or "data")
@@ -3165,8 +3159,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 if "items" in data_keys:
                     data_keys.remove("items")
                     data__items = data["items"]
-                    data__items_one_of_count33 = 0
-                    if data__items_one_of_count33 < 2 and (
+                    data__items_one_of_count31 = 0
+                    if data__items_one_of_count31 < 2 and (
                         (isinstance(data__items, (dict)))
                         and (len(data__items) != 1 or "$ref" not in data__items)
                     ):
@@ -3174,20 +3168,20 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_schema(
                                 data__items, custom_formats, (name_prefix or "data") + ".items"
                             )
-                            data__items_one_of_count33 += 1
+                            data__items_one_of_count31 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__items_one_of_count33 < 2 and (
+                    if data__items_one_of_count31 < 2 and (
                         (isinstance(data__items, (dict))) and ("$ref" in data__items)
                     ):
                         try:
                             validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_reference(
                                 data__items, custom_formats, (name_prefix or "data") + ".items"
                             )
-                            data__items_one_of_count33 += 1
+                            data__items_one_of_count31 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__items_one_of_count33 != 1:
+                    if data__items_one_of_count31 != 1:
                         raise JsonSchemaValueException(
                             ""
                             + (name_prefix or "data")
@@ -3206,8 +3200,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                         for data__properties_key in data__properties_keys:
                             if data__properties_key not in []:
                                 data__properties_value = data__properties.get(data__properties_key)
-                                data__properties_value_one_of_count34 = 0
-                                if data__properties_value_one_of_count34 < 2 and (
+                                data__properties_value_one_of_count32 = 0
+                                if data__properties_value_one_of_count32 < 2 and (
                                     (isinstance(data__properties_value, (dict)))
                                     and (
                                         len(data__properties_value) != 1
@@ -3220,10 +3214,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                             custom_formats,
                                             (name_prefix or "data"),
                                         )
-                                        data__properties_value_one_of_count34 += 1
+                                        data__properties_value_one_of_count32 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException):
                                         pass
-                                if data__properties_value_one_of_count34 < 2 and (
+                                if data__properties_value_one_of_count32 < 2 and (
                                     (isinstance(data__properties_value, (dict)))
                                     and ("$ref" in data__properties_value)
                                 ):
@@ -3233,10 +3227,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                             custom_formats,
                                             (name_prefix or "data"),
                                         )
-                                        data__properties_value_one_of_count34 += 1
+                                        data__properties_value_one_of_count32 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException):
                                         pass
-                                if data__properties_value_one_of_count34 != 1:
+                                if data__properties_value_one_of_count32 != 1:
                                     raise JsonSchemaValueException(
                                         ""
                                         + (name_prefix or "data")
@@ -3245,8 +3239,8 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                 if "additionalProperties" in data_keys:
                     data_keys.remove("additionalProperties")
                     data__additionalProperties = data["additionalProperties"]
-                    data__additionalProperties_one_of_count35 = 0
-                    if data__additionalProperties_one_of_count35 < 2 and (
+                    data__additionalProperties_one_of_count33 = 0
+                    if data__additionalProperties_one_of_count33 < 2 and (
                         (isinstance(data__additionalProperties, (dict)))
                         and (
                             len(data__additionalProperties) != 1
@@ -3259,10 +3253,10 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                 custom_formats,
                                 (name_prefix or "data") + ".additionalProperties",
                             )
-                            data__additionalProperties_one_of_count35 += 1
+                            data__additionalProperties_one_of_count33 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__additionalProperties_one_of_count35 < 2 and (
+                    if data__additionalProperties_one_of_count33 < 2 and (
                         (isinstance(data__additionalProperties, (dict)))
                         and ("$ref" in data__additionalProperties)
                     ):
@@ -3272,14 +3266,14 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_sc
                                 custom_formats,
                                 (name_prefix or "data") + ".additionalProperties",
                             )
-                            data__additionalProperties_one_of_count35 += 1
+                            data__additionalProperties_one_of_count33 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
-                    if data__additionalProperties_one_of_count35 < 2 and (
+                    if data__additionalProperties_one_of_count33 < 2 and (
                         isinstance(data__additionalProperties, (bool))
                     ):
-                        data__additionalProperties_one_of_count35 += 1
-                    if data__additionalProperties_one_of_count35 != 1:
+                        data__additionalProperties_one_of_count33 += 1
+                    if data__additionalProperties_one_of_count33 != 1:
                         raise JsonSchemaValueException(
                             ""
                             + (name_prefix or "data")
@@ -3807,4 +3801,4 @@ def validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28__definitions_co
 
 
 validate = validate_https___spec_openapis_org_oas_3_0_schema_2021_09_28
-KEY = "e91f756919893050341c6c24baa0f729a832db90d07c17545298a3e060632f7d"
+KEY = "736096ab1304cfa5477d7697df28206334a418405b546d3af357d35f361830f2"

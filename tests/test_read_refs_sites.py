@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from oas2gw.read.locate import SourceMap
@@ -56,6 +56,7 @@ def resolve(text: str, real: Path | None, tree_shaped: bool) -> tuple[Any, ...]:
         diagnostics,
         **LIMITS,
         tree_shaped=tree_shaped,
+        sites=parsed.sites if tree_shaped else None,  # found by the shape check (JSON)
     )
     tree = resolver.resolve()
     return (
@@ -211,3 +212,42 @@ def test_site_list_inlines_like_the_general_walk_on_real_documents(path: Path) -
     if parse(str(path), text, **LIMITS).tree is None:
         pytest.skip("not readable")
     assert_same(text, path)
+
+
+INTRINSIC_LIKE = st.recursive(
+    st.sampled_from(["Fn::Sub", "x", 1, "Ref"]),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["Ref", "Condition", "Fn::Sub", "Fn::If", "Fn::X", "a"]),
+            children,
+            max_size=2,
+        ),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(INTRINSIC_LIKE)
+@example({"Ref": "p"})
+@example({"a": {"Ref": "AWS::NoValue"}, "b": 1})
+@example([{"Fn::Sub": "x"}])
+@example({"Condition": "c"})
+@example({"Fn::X": ["Ref", {"Ref": "p", "a": 1}]})
+def test_a_json_tree_the_scan_calls_plain_has_nothing_to_stub_or_resolve(value: Any) -> None:
+    from oas2gw.read.cfn import Intrinsics
+    from oas2gw.read.schema import plain_copy
+    from oas2gw.read.source import scan_sites
+
+    # (a `$ref` the copy stubs out is the resolver's to report, and makes it not plain)
+    tree = {"openapi": "3.0.1", "x": value, "r": {"$ref": "#/x"}}
+    scan = scan_sites(tree)
+    if not scan.plain:
+        return
+    assert shape(plain_copy(tree)) == shape(tree)
+    values = {"AWS::NoValue": "", "p": "v"}
+    resolved = Intrinsics(values, {}, None, SourceMap("x"), "x", ()).resolve(
+        orjson.loads(orjson.dumps(tree))
+    )
+    assert shape(resolved) == shape(tree)

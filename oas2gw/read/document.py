@@ -166,6 +166,7 @@ class _Reader:
                 self.doc.diagnostics,
                 **self.limits,
                 tree_shaped=parsed.tree_shaped,
+                sites=parsed.sites if body is parsed.tree else None,
             )
             body = resolver.resolve()
             if body is None:

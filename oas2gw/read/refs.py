@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from oas2gw.diagnostics import Diagnostic, Severity, escape_pointer_token, split_pointer
 from oas2gw.read import codes
 from oas2gw.read.locate import SourceMap, Tokens, chain_tokens
-from oas2gw.read.source import Parsed, parse, quiet_subtrees, read_file
+from oas2gw.read.source import Parsed, Sites, is_site, parse, quiet_subtrees, read_file, scan_sites
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -52,10 +52,12 @@ class RefResolver:
         max_depth: int,
         max_aliases: int,
         tree_shaped: bool = False,
+        sites: Sites | None = None,
     ) -> None:
         self.root = root
         #: no node of the root tree is reachable twice (JSON, YAML without aliases)
         self.tree_shaped = tree_shaped
+        self.sites = sites  # of the root tree, when the reader found them already
         self.map = source_map
         self.diagnostics = diagnostics
         self.limits = {"max_bytes": max_bytes, "max_depth": max_depth, "max_aliases": max_aliases}
@@ -81,8 +83,8 @@ class RefResolver:
         """The root tree with references inlined (mutated in place), or None when refused."""
         tree = self.root.tree
         try:
-            if self.tree_shaped and _container(tree) and not _is_site(tree):
-                self._walk_sites(tree)
+            if self.tree_shaped and _container(tree) and not is_site(tree):
+                self._walk_sites(self.sites or scan_sites(tree))
             else:
                 self.visited |= quiet_subtrees(tree, (b'"$ref"',))
                 tree = self._walk(tree, self.root, None)
@@ -94,11 +96,11 @@ class RefResolver:
 
     # -- walking ----------------------------------------------------------------------------
 
-    def _walk_sites(self, tree: Any) -> None:
+    def _walk_sites(self, found: Sites) -> None:
         """`_walk` of the root tree, from a list of its reference sites.
 
         Equivalent to `_walk(tree)` for a tree in which no node is reachable twice, step for
-        step: `_sites` lists the sites in the order `_walk` reaches them, each is handled as
+        step: `scan_sites` lists the sites in the order `_walk` reaches them, each is handled as
         `_walk` would handle it, and the containers above sites (the only ones whose state any
         later step reads) are marked visited when entered and weighed when left, as `_walk`
         marks them. A container above sites that a target's walk has visited first is
@@ -107,7 +109,7 @@ class RefResolver:
         counts 1 whether it is fresh or not. The common case, a reference whose target is
         inlined already, is handled here without the general path.
         """
-        sites, enters, exits = _sites(tree)
+        sites, enters, exits = found.sites, found.enters, found.exits
         doc, name, base = self.root, self.root.name, self.root.base
         visited, weight, schemas_found = self.visited, self.weight, self.schemas_found
         redirect = self.map.redirect_chain
@@ -451,54 +453,6 @@ tokens_of = chain_tokens
 
 def _container(node: Any) -> bool:
     return type(node) is dict or type(node) is list
-
-
-def _is_site(node: Any) -> bool:
-    """A mapping `_walk` stops at: `$ref` a string (inlined) or another scalar (E125)."""
-    if type(node) is not dict:
-        return False
-    ref = node.get("$ref")
-    return ref is not None and type(ref) is not dict
-
-
-#: (parent, key, chain, site) per site; containers above sites by the index of their first
-#: site (innermost first) with the index after their last, and by that index (innermost first)
-_Sites = tuple[
-    list[tuple[Any, Any, Path_, dict[str, Any]]],
-    dict[int, list[tuple[Any, int]]],
-    dict[int, list[Any]],
-]
-
-
-def _sites(tree: Any) -> _Sites:
-    """Every site under `tree` (not under other sites), in the order `_walk` reaches them.
-
-    One recursive pass with nothing but a type test per value: at 10,000 operations this is
-    a twentieth of what `_walk` costs over the same nodes.
-    """
-    sites: list[tuple[Any, Any, Path_, dict[str, Any]]] = []
-    enters: dict[int, list[tuple[Any, int]]] = {}
-    exits: dict[int, list[Any]] = {}
-    add = sites.append
-
-    def walk(node: Any, chain: Path_, items: Any) -> None:
-        start = len(sites)
-        for key, value in items:
-            kind = type(value)
-            if kind is dict:
-                if "$ref" in value and _is_site(value):
-                    add((node, key, (chain, key), value))
-                elif value:
-                    walk(value, (chain, key), value.items())
-            elif kind is list and value:
-                walk(value, (chain, key), enumerate(value))
-        end = len(sites)
-        if end != start:
-            enters.setdefault(start, []).append((node, end))
-            exits.setdefault(end, []).append(node)
-
-    walk(tree, None, tree.items() if type(tree) is dict else enumerate(tree))
-    return sites, enters, exits
 
 
 def path_of(tokens: Tokens) -> Path_:

@@ -74,6 +74,8 @@ class Parsed:
     plain: bool = False
     #: no node of the tree is reachable twice (YAML aliases can share one): checked, not assumed
     tree_shaped: bool = False
+    #: the `$ref` sites of the tree, when the shape check found them on its way
+    sites: Sites | None = None
 
     @property
     def ok(self) -> bool:
@@ -542,13 +544,22 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                 )
         else:
             result.tree_shaped = True  # without anchors nothing is shared
-            # only JSON's duplicate check wants the count, and only below its size limit
-            wanted = result.format == "json" and len(text) <= _JSON_DUP_SCAN_LIMIT
-            keys = _count_keys_fast(result, max_depth, wanted)
-            if keys is None:
-                _check_depth(result.tree, 0, max_depth)
+            keys: int | None
+            scanned = result.tree
+            if result.format == "json" and "$ref" in text and _container(scanned):
+                # the `$ref`s are to be found anyway: the same pass checks the shape
+                scan = scan_sites(result.tree, max_depth)
+                result.sites, result.plain, keys = scan, scan.plain, scan.keys
+            else:
+                # only JSON's duplicate check wants the count, and only below its size limit
+                wanted = result.format == "json" and len(text) <= _JSON_DUP_SCAN_LIMIT
+                keys = _count_keys_fast(result, max_depth, wanted)
+                if keys is None:
+                    _check_depth(result.tree, 0, max_depth)
             if result.format == "json":
                 _find_json_duplicates(result, text, keys)
+                if result.tree is not scanned:  # read again to name duplicates: new nodes
+                    result.sites = None
     except _TooDeep:
         result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
     except _Recursive:
@@ -597,6 +608,95 @@ _ANCHOR = re.compile(r"&(?<=[\s\[\]{},:?-]&)")
 def _may_have_anchors(text: str) -> bool:
     """Without an anchor no alias can share a node, whatever `*`s the text holds (`*/*`)."""
     return text.startswith("&") or _ANCHOR.search(text) is not None
+
+
+def _container(node: Any) -> bool:
+    return type(node) is dict or type(node) is list
+
+
+def is_site(node: Any) -> bool:
+    """A mapping `$ref` inlining stops at: `$ref` a string (inlined) or another scalar (E125)."""
+    if type(node) is not dict:
+        return False
+    ref = node.get("$ref")
+    return ref is not None and type(ref) is not dict
+
+
+@dataclass
+class Sites:
+    """The `$ref` sites of a tree (not those under other sites), in the order of a depth-first
+    walk, and the containers above them."""
+
+    #: (parent, key, chain, site): `chain` the linked `(parent chain, key)` path of the site
+    sites: list[tuple[Any, Any, Any, dict[str, Any]]]
+    #: index of a container's first site -> (container, index after its last), innermost first
+    enters: dict[int, list[tuple[Any, int]]]
+    #: index after a container's last site -> containers, innermost first
+    exits: dict[int, list[Any]]
+    #: mapping keys in the tree (as `_check_depth` counts them)
+    keys: int = 0
+    #: no mapping of one key is (or, with siblings of a `$ref` merged in, may become) an
+    #: intrinsic: keys are not checked for being strings, so this is for JSON trees only
+    plain: bool = True
+
+
+def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
+    """Every `$ref` site of `tree`, the depth checked and the keys counted on the way.
+
+    One recursive pass with a type test per value, so that finding the references costs less
+    than a twentieth of walking every node with `$ref` inlining's own walk. Nesting deeper
+    than `limit` raises `_TooDeep`, exactly where `_check_depth` does: a node deeper than the
+    limit, a scalar counted as a node (so a non-empty container at the limit is too deep).
+    """
+    found = Sites([], {}, {})
+    sites, enters, exits = found.sites, found.enters, found.exits
+    add = sites.append
+    plain = True
+
+    def walk(node: Any, chain: Any, items: Any, depth: int) -> int:
+        nonlocal plain
+        if depth >= limit:  # its children are deeper than the limit
+            raise _TooDeep
+        start = len(sites)
+        keys = 0
+        for key, value in items:
+            kind = type(value)
+            if kind is dict:
+                if "$ref" in value and is_site(value):
+                    add((node, key, (chain, key), value))
+                    if len(value) == 1 and type(value["$ref"]) is str:
+                        keys += 1
+                        if depth + 2 > limit:
+                            raise _TooDeep
+                    else:  # siblings (merged into the target) or a finding: looked at fully
+                        plain = False
+                        keys += _check_depth(value, depth + 1, limit)
+                elif value:
+                    if len(value) == 1:
+                        (name,) = value
+                        if name == "Ref" or name == "Condition" or str(name)[:4] == "Fn::":
+                            plain = False
+                    keys += len(value) + walk(value, (chain, key), value.items(), depth + 1)
+            elif kind is list and value:
+                keys += walk(value, (chain, key), enumerate(value), depth + 1)
+        end = len(sites)
+        if end != start:
+            enters.setdefault(start, []).append((node, end))
+            exits.setdefault(end, []).append(node)
+        return keys
+
+    if type(tree) is dict:
+        if is_site(tree) or (len(tree) == 1 and is_intrinsic_key(next(iter(tree)))):
+            plain = False
+        found.keys = len(tree) + (walk(tree, None, tree.items(), 0) if tree else 0)
+    elif tree:
+        found.keys = walk(tree, None, enumerate(tree), 0)
+    found.plain = plain
+    return found
+
+
+def is_intrinsic_key(name: Any) -> bool:
+    return name == "Ref" or name == "Condition" or (type(name) is str and name.startswith("Fn::"))
 
 
 def _check_depth(node: Any, depth: int, limit: int) -> int:

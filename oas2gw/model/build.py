@@ -441,7 +441,7 @@ class _Builder:
                     continue
                 authtype = str(scheme.get(X + "authtype", "")).lower()
                 auth = scheme.get(X + "authorizer")
-                if isinstance(auth, Mapping):
+                if type(auth) is dict or isinstance(auth, Mapping):
                     atype = str(auth.get("type", "")).lower()
                     out["authorizationType"] = (
                         "COGNITO_USER_POOLS" if atype == "cognito_user_pools" else "CUSTOM"
@@ -488,7 +488,8 @@ class _Builder:
                     headers = self.mapping(headers, where + "/headers", "headers")
                 params = {
                     f"method.response.header.{h}": (
-                        isinstance(spec, Mapping) and spec.get("required", False) is True
+                        (type(spec) is dict or isinstance(spec, Mapping))
+                        and spec.get("required", False) is True
                     )
                     for h, spec in headers.items()
                 }
@@ -529,7 +530,7 @@ class _Builder:
         return [str(c) for c in cts] if isinstance(cts, list) and cts else ["application/json"]
 
     def read_integration(self, value: Any, ptr: str) -> Integration | None:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             self.diags.error(
                 C.E251,
                 f"x-amazon-apigateway-integration must be a mapping, not {_kind(value)}",
@@ -555,7 +556,7 @@ class _Builder:
         rptr = ptr + "/responses"
         bodies = value.get("responses")
         if type(bodies) is not dict:
-            bodies = self.mapping(bodies, rptr, "responses")
+            bodies = {} if bodies is None else self.mapping(bodies, rptr, "responses")
         response_keys = _INTEGRATION_RESPONSE_KEYS
         for pattern, body in bodies.items():
             where = pointer_at(rptr, pattern)

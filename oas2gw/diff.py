@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import json
 import os
 import re
@@ -381,7 +382,7 @@ def _diff_methods(left: ApiModel, right: ApiModel) -> list[Change]:
             out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
         elif key not in old:
             out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
-        elif old[key] is not new[key]:  # the same object when both sides read the same JSON
+        elif not _same_dump(old[key], new[key]):
             a, b = _dump(old[key]), _dump(new[key])
             if a != b:
                 walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
@@ -430,6 +431,37 @@ def _diff_api(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[Change]
         )
     out.extend(_diff_named(Scope.MODEL, left.get("models", {}), right.get("models", {})))
     return out
+
+
+@functools.cache
+def _dumped_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in cls.model_fields.items() if not info.exclude)
+
+
+def _same_dump(a: BaseModel, b: BaseModel) -> bool:
+    """True only when `_dump(a) == _dump(b)`, found without dumping (a method's dump is most of
+    what comparing it costs): the same object, or the same class with every dumped field equal,
+    nested models compared the same way. Equal field values dump to equal JSON data (tuples
+    become lists, nothing else changes), and pointers and extensions are not dumped. False may
+    still mean equal dumps; the caller then dumps and compares them."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    da, db = a.__dict__, b.__dict__
+    for name in _dumped_fields(type(a)):
+        x, y = da[name], db[name]
+        if x is y:
+            continue
+        if isinstance(x, BaseModel):
+            if not (isinstance(y, BaseModel) and _same_dump(x, y)):
+                return False
+        elif isinstance(x, tuple) and x and isinstance(x[0], BaseModel):
+            if not (isinstance(y, tuple) and len(x) == len(y) and all(map(_same_dump, x, y))):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def _dump(obj: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:

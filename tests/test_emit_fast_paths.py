@@ -1,13 +1,11 @@
 """The import's fast paths give what the plain ways give, byte for byte.
 
-`json_text` hands plain values to orjson, `render_shell` keeps option words and reference
-words it has made, and `build_plan` fills call steps without the dataclass `__init__`. Each
-is checked here against the plain way it replaces.
+`json_text` hands plain values to orjson and `render_shell` keeps the option words and
+reference words it has made; each is checked here against the plain way it replaces.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -15,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oas2gw.emit.shell import _option, _Shell, command_name, json_text, quote, render_shell
-from oas2gw.plan import Plan, Ref, Step, _call_step
+from oas2gw.plan import Plan, Ref, Step
 
 
 def _json_text_plain(value: Any) -> str:
@@ -121,20 +119,3 @@ def test_shell_commands_are_the_plain_rendering(calls: list[tuple[str, dict[str,
     text = render_shell(Plan(steps)).text
     for op, params in calls:
         assert "\n" + _command_plain(op, params) + " >/dev/null\n" in text
-
-
-def test_call_step_is_the_dataclass_made_the_usual_way() -> None:
-    params = {"httpMethod": "GET"}
-    refs = {"restApiId": Ref("rest_api"), "resourceId": Ref("resource", "/a")}
-    fast = _call_step("PutMethod", params, refs, "GET /a")
-    plain = Step("call", "PutMethod", params, refs, "GET /a")
-    assert fast == plain
-    assert repr(fast) == repr(plain)
-    assert list(vars(fast).items()) == list(vars(plain).items())
-    assert dataclasses.asdict(fast) == dataclasses.asdict(plain)
-    try:
-        fast.label = "other"  # type: ignore[misc]
-    except dataclasses.FrozenInstanceError:
-        pass
-    else:  # pragma: no cover
-        raise AssertionError("a call step is frozen like any other")

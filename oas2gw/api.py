@@ -7,8 +7,8 @@ client is passed in). Heavy modules are imported inside the functions that need 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from oas2gw.diagnostics import Diagnostic, Severity, has_errors
@@ -145,12 +145,20 @@ def count_by_severity(diags: Iterable[Diagnostic]) -> dict[str, int]:
 class RenderedImport:
     """A generated script or plan: its text, the files it reads beside it, and findings.
 
-    `text` is None when the plan could not be built (`diagnostics` say why).
+    `text` is None when the plan could not be built (`diagnostics` say why), and also when
+    `render_import(..., chunked=True)` gave the text as `chunks` instead.
     """
 
     text: str | None
     files: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: `chunked=True`: the text in pieces, rendered as they are read (once)
+    chunks: Iterator[str] | None = None
+
+    @property
+    def rendered(self) -> bool:
+        """Whether there is a script or plan, as `text` or as `chunks`."""
+        return self.text is not None or self.chunks is not None
 
 
 def render_import(
@@ -161,13 +169,34 @@ def render_import(
     rest_api_id: str | None = None,
     cli_input_json: bool = False,
     file_prefix: str = "oas2gw",
+    chunked: bool = False,
 ) -> RenderedImport:
     """The model as a bash script of `aws apigateway` calls (`cli`), a JSON plan (`plan`) or a
-    standalone boto3 script (`boto3`), all rendered from one `Plan`."""
+    standalone boto3 script (`boto3`), all rendered from one `Plan`.
+
+    `chunked=True` asks for the bash script as `chunks` instead of `text`, for a caller that
+    writes it as it comes and so never holds all of it (27 MB at 10,000 methods). Other
+    outputs, and a script with `cli_input_json` (whose files are written first), still come
+    as `text`.
+    """
     from oas2gw.collector import paused
 
     with paused():
-        return _render_import(model, to, options, rest_api_id, cli_input_json, file_prefix)
+        rendered = _render_import(
+            model, to, options, rest_api_id, cli_input_json, file_prefix, chunked
+        )
+    if rendered.chunks is None:
+        return rendered
+    return replace(rendered, chunks=_paused_chunks(rendered.chunks))
+
+
+def _paused_chunks(chunks: Iterator[str]) -> Iterator[str]:
+    """The pieces rendered with the collector paused until the last, as the whole text would
+    have been: resumed between pieces, it would sweep the whole heap again and again."""
+    from oas2gw.collector import paused
+
+    with paused():
+        yield from chunks
 
 
 def _render_import(
@@ -177,6 +206,7 @@ def _render_import(
     rest_api_id: str | None,
     cli_input_json: bool,
     file_prefix: str,
+    chunked: bool = False,
 ) -> RenderedImport:
     from oas2gw.plan import PlanError, build_plan
 
@@ -185,6 +215,10 @@ def _render_import(
     except PlanError as exc:
         return RenderedImport(None, diagnostics=list(exc.diagnostics))
     diags = list(plan.diagnostics)
+    if to == "cli" and chunked and not cli_input_json:
+        from oas2gw.emit.shell import shell_chunks
+
+        return RenderedImport(None, {}, diags, shell_chunks(plan, rest_api_id=rest_api_id))
     if to == "cli":
         from oas2gw.emit.shell import render_shell
 

@@ -266,22 +266,28 @@ def import_(
         rest_api_id=rest_api_id,
         cli_input_json=cli_input_json,
         file_prefix=prefix,
+        chunked=not check,  # written as it comes: the script is never held whole
     )
     report(rendered.diagnostics, format)
-    if rendered.text is None:
+    if not rendered.rendered:
         fail(f"{spec}: not imported: fix the errors above", ExitCode.FINDINGS)
     if check:
-        assert output is not None
+        assert output is not None and rendered.text is not None
         _check(rendered.text, rendered.files, output)
+    content = rendered.text if rendered.text is not None else rendered.chunks
+    assert content is not None
     if output is None:
-        sys.stdout.write(rendered.text)
+        if isinstance(content, str):
+            sys.stdout.write(content)
+        else:
+            sys.stdout.writelines(content)
         raise typer.Exit(int(ExitCode.OK))
     from oas2gw.output import write_atomic
 
     try:
-        for name, content in sorted(rendered.files.items()):
-            write_atomic(output.parent / name, content)
-        write_atomic(output, rendered.text, mode=0o755 if to is not ImportTarget.plan else None)
+        for name, side_file in sorted(rendered.files.items()):
+            write_atomic(output.parent / name, side_file)
+        write_atomic(output, content, mode=0o755 if to is not ImportTarget.plan else None)
     except OSError as exc:
         fail(f"{output}: cannot write: {exc.strerror or exc}")
     raise typer.Exit(int(ExitCode.OK))

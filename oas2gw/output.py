@@ -5,17 +5,31 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, data: str | bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+def write_atomic(
+    path: str | Path, data: str | bytes | Iterable[str], mode: int | None = None
+) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    `data` may come in pieces of text (an iterator), written as they come so that the whole
+    is never held; should one fail to come, `path` is left as it was.
+    """
     target = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    pieces: Iterable[bytes]
+    if isinstance(data, str):
+        pieces = (data.encode("utf-8"),)
+    elif isinstance(data, bytes):
+        pieces = (data,)
+    else:
+        pieces = (piece.encode("utf-8") for piece in data)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode if mode is not None else _mode_for(target))

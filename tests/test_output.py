@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,26 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         write_atomic(target, "new and longer\n")
     assert target.read_text() == "kept\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.sh"]
+
+
+def test_pieces_of_text_are_written_as_their_concatenation(tmp_path: Path) -> None:
+    target = tmp_path / "run.sh"
+    target.write_text("old\n")
+    target.chmod(0o750)
+    write_atomic(target, iter(["#!/bin/bash\n", "", "echo é\n", "true\n"]))
+    assert target.read_bytes() == "#!/bin/bash\necho é\ntrue\n".encode()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o750
+
+
+def test_pieces_that_fail_to_come_leave_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "run.sh"
+    target.write_text("kept\n")
+
+    def pieces() -> Iterator[str]:
+        yield "half of a script\n"
+        raise ValueError("the plan refers to a resource before any step makes it")
+
+    with pytest.raises(ValueError):
+        write_atomic(target, pieces())
+    assert target.read_text() == "kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.sh"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,8 @@ _BARE = re.compile(r"[A-Za-z0-9_./:,@%+=-]+")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 #: Run-time ids written first: where the call applies.
 _LOCATION = ("restApiId", "resourceId", "parentId")
+#: lines rendered before they are handed on as one piece of text
+_CHUNK_LINES = 4096
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ def render_shell(
     script; `file_prefix` starts those files' names.
     """
     return _Shell(plan, rest_api_id, cli_input_json, _file_name_part(file_prefix)).render()
+
+
+def shell_chunks(plan: Plan, *, rest_api_id: str | None = None) -> Iterator[str]:
+    """`render_shell(plan, rest_api_id=...).text` in pieces, made as they are read: a caller
+    that writes them as they come never holds the whole script (27 MB at 10,000 methods)."""
+    return _Shell(plan, rest_api_id, False, "").chunks()
 
 
 @functools.cache  # a few dozen operations, asked for at every step
@@ -255,6 +263,11 @@ class _Shell:
     )
 
     def render(self) -> ShellScript:
+        text = "".join(self.chunks())
+        return ShellScript(text, dict(self.files))
+
+    def chunks(self) -> Iterator[str]:
+        """The script in pieces of a few thousand lines, made as they are asked for."""
         self.variables[("resource", "/")] = "RESOURCE_0"
         self.counts["resource"] = 1
         title = _printable(self.plan.title or "REST API")
@@ -272,26 +285,31 @@ class _Shell:
         if uses_identity(self.plan.steps):
             out.append("\n" + _IDENTITY)
         out.append("\n" + _LISTING)
+        yield "".join(out)
+        lines = self.lines
         previous = ""
         for index, step in enumerate(self.plan.steps, start=1):
             if step.label != previous:
                 label = _printable(step.label)
-                self.lines.append("")
-                self.lines.append(f"# --- {label}")
-                self.lines.append(f"progress {quote(label)}")
+                lines.append("")
+                lines.append(f"# --- {label}")
+                lines.append(f"progress {quote(label)}")
                 self.label_text = label.replace("'", "'\\''")
                 previous = step.label
             self._step(index, step)
-        self.lines.append("")
-        self.lines.append("STEP='done'")
-        self.lines.append(
+            if len(lines) >= _CHUNK_LINES:
+                lines.append("")  # every line ends in a newline
+                yield "\n".join(lines)
+                lines.clear()
+        lines.append("")
+        lines.append("STEP='done'")
+        lines.append(
             f"printf 'oas2gw: %s steps done on REST API %s\\n' {len(self.plan.steps)}"
             ' "$REST_API_ID" >&2'
         )
-        # one copy of the whole text, not three: the script is 27 MB at 10,000 methods
-        self.lines[0] = "".join(out) + self.lines[0]
-        self.lines.append("")
-        return ShellScript("\n".join(self.lines), dict(self.files))
+        lines.append("")
+        yield "\n".join(lines)
+        lines.clear()
 
     # --- steps ----------------------------------------------------------------------------
 

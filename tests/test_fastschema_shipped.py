@@ -264,3 +264,17 @@ def test_literal_patterns_are_searched_as_the_regex_searches(pattern: str, key: 
             return "error"
 
     assert run(code) == run(f"REGEX_PATTERNS[{pattern!r}].search(key)")
+
+
+@pytest.mark.parametrize("name", sorted(fs._SCHEMAS))
+def test_the_fallback_without_shortcuts_judges_alike(name: str) -> None:
+    """What runs where fastjsonschema's internals have moved on: its own generator."""
+    namespace: dict[str, Any] = {}
+    exec(compile(fs._generate(name, guarded=False), "<plain>", "exec"), namespace)
+    fallback = namespace["validate"]
+    trees = [copy.deepcopy(t) for t in _SMALL.values()] if name != "draft4" else _AWKWARD
+    for tree in trees:
+        assert _outcome(fallback, tree) == _outcome(_plain(name), tree)
+        if name != "draft4":
+            for broken in _broken(tree):
+                assert _outcome(fallback, broken) == _outcome(_plain(name), broken)

@@ -159,6 +159,7 @@ _OPTIONS: dict[str, Any] = {
 #: The data path an error message would name, built with `str.format(**locals())` for every
 #: array item and mapping member; the fast path never shows a message, so it is left out.
 _ITEM_PATH = re.compile(r'\(name_prefix or "data"\) \+ "(?:[^"\\]|\\.)*"\.format\(\*\*locals\(\)\)')
+_ENTRY = re.compile(r"^def (\w+)\(", re.MULTILINE)
 #: A regex search in the generated code, and a pattern that is a literal after its `^`.
 _SEARCH = re.compile(
     r"""REGEX_PATTERNS\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]\.search\((\w+)\)"""
@@ -186,9 +187,10 @@ def _key(name: str, compiler_version: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _generate(name: str) -> str:
+def _generate(name: str, guarded: bool = True) -> str:
     """The validator module for one schema: fastjsonschema's code, its entry point named
-    `validate`, and the KEY it was generated for."""
+    `validate`, and the KEY it was generated for. `guarded=False`: fastjsonschema's own
+    generator, for releases whose internals `fastcode` does not know (slower, same verdicts)."""
     import fastjsonschema
 
     definition = _package_json(*_schema_file(name))
@@ -199,7 +201,13 @@ def _generate(name: str) -> str:
         "# ruff: noqa\n# mypy: ignore-errors\n"
     )
     tail = f"KEY = {_key(name, fastjsonschema.VERSION)!r}\n"
-    return head + guarded_code(definition) + tail
+    if guarded:
+        return head + guarded_code(definition) + tail
+    handlers = {"http": _local_only, "https": _local_only}
+    plain = fastjsonschema.compile_to_code(definition, handlers=handlers, **_OPTIONS)
+    entry = _ENTRY.search(plain, plain.index("\ndef "))
+    assert entry is not None  # the root schema's function comes first
+    return f"{head}{plain}\n\nvalidate = {entry[1]}\n{tail}"
 
 
 def guarded_code(definition: dict[str, Any]) -> str:
@@ -245,8 +253,12 @@ def _compile(name: str) -> Callable[[Any], Any] | None:
         shipped = None
     if shipped is not None and _key(name, fastjsonschema.VERSION) == shipped.KEY:
         return shipped.validate  # type: ignore[no-any-return]
+    try:
+        source = _generate(name)
+    except Exception:  # a fastjsonschema whose internals the shortcuts do not know
+        source = _generate(name, guarded=False)
     namespace: dict[str, Any] = {}
-    exec(compile(_generate(name), f"<{SHIPPED}.{name}>", "exec"), namespace)
+    exec(compile(source, f"<{SHIPPED}.{name}>", "exec"), namespace)
     return namespace["validate"]  # type: ignore[no-any-return]
 
 

@@ -384,16 +384,17 @@ class _Shell:
             inline: dict[str, Any] = {}
             operation = step.operation
             known = self.option_words
-            for name, value in step.params.items():
-                if type(value) is str and value.isascii() and "\0" not in value:
+            for item in step.params.items():
+                name, value = item
+                if type(value) is str and (word := known.get(item)) is not None:
+                    words.append(word)  # a value seen before (so ASCII, no NUL, no prefix)
+                elif type(value) is str and value.isascii() and "\0" not in value:
                     # `_needs_json` for the common case, without the call: only a paramfile
                     # prefix can send such a value through the JSON
                     if not value.startswith(_PARAMFILE_PREFIXES):
-                        word = known.get((name, value))
-                        if word is None:
-                            word = _text_option(cli_option(name), value)
-                            if len(value) <= 64:  # the values that repeat: verbs, codes, types
-                                known[(name, value)] = word
+                        word = _text_option(cli_option(name), value)
+                        if len(value) <= 64:  # the values that repeat: verbs, codes, types
+                            known[item] = word
                         words.append(word)
                     elif (operation, name) in _PARAMFILE_EXEMPT:
                         words.append(_text_option(cli_option(name), value))

@@ -69,6 +69,11 @@ class RefResolver:
         self.active: set[tuple[str, str]] = {(root.name, "")}
         self.visited: set[int] = set()
         self.expansions = 0
+        #: `_walk_sites`: containers above sites (id -> range of site indexes), the site at
+        #: hand, and the expansions counted before each site so far
+        self.ranges: dict[int, tuple[int, int]] = {}
+        self.at = 0
+        self.before: list[int] = []
         self.stack_pointers: list[str] = []
         #: every file read was `plain` and every reference left in the tree is usable
         self.plain = True
@@ -100,56 +105,39 @@ class RefResolver:
         """`_walk` of the root tree, from a list of its reference sites.
 
         Equivalent to `_walk(tree)` for a tree in which no node is reachable twice, step for
-        step: `scan_sites` lists the sites in the order `_walk` reaches them, each is handled as
-        `_walk` would handle it, and the containers above sites (the only ones whose state any
-        later step reads) are marked visited when entered and weighed when left, as `_walk`
-        marks them. A container above sites that a target's walk has visited first is
-        skipped with every site under it, as `_walk` skips it. Containers without a site
-        below are not marked: walking one later finds nothing to do, and a reference to one
-        counts 1 whether it is fresh or not. The common case, a reference whose target is
-        inlined already, is handled here without the general path.
+        step: `scan_sites` lists the sites in the order `_walk` reaches them and each is
+        handled as `_walk` would handle it. What `_walk` would have recorded on the way about
+        the containers above sites (the only ones whose state a later step can read) is
+        derived when read, from each one's range of sites: entered (`visited`) once its first
+        site is reached, weighed (`weight`) by the expansions counted between its first site
+        and the one after its last (`_seen`, `_weight_of`). A site whose parent a target's
+        walk has visited is skipped, as `_walk` skips the container above it that the target's
+        walk reached first (and walked through, down to this parent). Containers without a
+        site below are not marked: walking one later finds nothing to do, and a reference to
+        one counts 1 whether it is fresh or not. The common case, a reference whose target
+        is inlined already, is handled here without the general path.
         """
-        sites, enters, exits = found.sites, found.enters, found.exits
+        sites = found.sites
+        self.ranges = found.ranges
         doc, name, base = self.root, self.root.name, self.root.base
-        visited, weight, schemas_found = self.visited, self.weight, self.schemas_found
+        visited, schemas_found = self.visited, self.schemas_found
+        before = self.before = []  # expansions counted before each site
         redirect = self.map.redirect_chain
         #: ref -> (value, expansions it counts, target file, target tokens), once inlined:
-        #: none of these change afterwards (a target's weight is set when its walk ends)
+        #: none of these change afterwards (`_inlined` says when they could)
         inlined: dict[str, tuple[Any, int, str, Tokens]] = {}
-        opened: list[tuple[Any, int]] = []  # containers entered and not yet left
-        count = len(sites)
-        at = 0
-        while True:
-            left = exits.get(at)
-            if left is not None:
-                for node in left:  # innermost first
-                    if opened and opened[-1][0] is node:
-                        before = opened.pop()[1]
-                        if self.expansions != before:
-                            weight[id(node)] = self.expansions - before
-            if at == count:
-                return
-            entered = enters.get(at)
-            if entered is not None:
-                skip_to = -1
-                for node, end in reversed(entered):  # outermost first
-                    if id(node) in visited:  # walked as (part of) a target already
-                        skip_to = end
-                        break
-                    visited.add(id(node))
-                    opened.append((node, self.expansions))
-                if skip_to >= 0:
-                    at = skip_to
-                    continue
-            parent, key, chain, site = sites[at]
-            at += 1
+        for at, (parent, key, chain, site) in enumerate(sites):
+            self.at = at
+            before.append(self.expansions)
+            if id(parent) in visited:  # walked as (part of) a target already
+                continue
             ref = site["$ref"]
             if type(ref) is str:
                 if ref in schemas_found:
                     continue  # kept by name, found already: `_inline` returns the site
                 fast = inlined.get(ref) if len(site) == 1 else None
                 if fast is None and len(site) == 1:
-                    fast = self._inlined(ref, site, opened)
+                    fast = self._inlined(ref, site)
                     if fast is not None:
                         inlined[ref] = fast
                 if fast is not None:
@@ -164,12 +152,29 @@ class RefResolver:
             if new is not site:
                 parent[key] = new
 
-    def _inlined(
-        self, ref: str, site: dict[str, Any], opened: list[tuple[Any, int]]
-    ) -> tuple[Any, int, str, Tokens] | None:
+    def _seen(self, key_id: int) -> bool:
+        """In `visited`, or a container above sites that `_walk_sites` has entered."""
+        if key_id in self.visited:
+            return True
+        span = self.ranges.get(key_id)
+        return span is not None and span[0] <= self.at
+
+    def _weight_of(self, value: Any) -> int:
+        """`weight`, or what `_walk` would have recorded for a container above sites when
+        `_walk_sites` left it (nothing while it is still being walked)."""
+        key_id = id(value)
+        recorded = self.weight.get(key_id)
+        if recorded is not None:
+            return recorded
+        span = self.ranges.get(key_id)
+        if span is None or key_id in self.visited or span[1] > self.at:
+            return 0
+        return self.before[span[1]] - self.before[span[0]]
+
+    def _inlined(self, ref: str, site: dict[str, Any]) -> tuple[Any, int, str, Tokens] | None:
         """What `_inline` does with a one-key site of the root tree whose target is inlined
         already (value, count, redirect), or None when it does anything else or the count
-        may still change (a target that is one of the `opened` containers has no weight yet)."""
+        may still change (a target that is a container above sites, not yet left)."""
         known = self.targets.get((self.root.name, ref))
         if known is None:
             return None
@@ -177,9 +182,10 @@ class RefResolver:
         if schema or key not in self.done or key in self.active:
             return None
         value = self.done[key]
-        if value is site or any(node is value for node, _ in opened):
+        span = self.ranges.get(id(value))
+        if value is site or (span is not None and span[1] > self.at):
             return None
-        weight = 1 + self.weight.get(id(value), 0)
+        weight = 1 + self._weight_of(value)
         return value, weight, target_doc.name, target_doc.base + tokens
 
     def _walk(self, node: Any, doc: _Doc, path: Path_) -> Any:
@@ -196,7 +202,7 @@ class RefResolver:
         else:
             return node
         key_id = id(node)
-        if key_id in self.visited:
+        if key_id in self.visited or (self.ranges and self._seen(key_id)):
             return node
         self.visited.add(key_id)
         before = self.expansions
@@ -239,12 +245,12 @@ class RefResolver:
             return node
         if key in self.done:
             value = self.done[key]
-            self._count(1 + self.weight.get(id(value), 0), doc, path)
+            self._count(1 + self._weight_of(value), doc, path)
         else:
             found = self._lookup(target_doc, tokens, ref, doc, path)
             if found is _MISSING:
                 return node
-            fresh = id(found) not in self.visited
+            fresh = not self._seen(id(found))
             self.active.add(key)
             try:
                 value = self._walk(found, target_doc, path_of(tokens))
@@ -252,7 +258,7 @@ class RefResolver:
                 self.active.discard(key)
             self.done[key] = value
             # a target first walked here has had its inner expansions counted just now
-            self._count(1 if fresh else 1 + self.weight.get(id(value), 0), doc, path)
+            self._count(1 if fresh else 1 + self._weight_of(value), doc, path)
         self.map.redirect(doc.name, doc.base + path, target_doc.name, target_doc.base + tokens)
         if len(node) > 1 and isinstance(value, dict):  # siblings of $ref override the target
             merged = dict(value)

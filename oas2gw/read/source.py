@@ -629,10 +629,8 @@ class Sites:
 
     #: (parent, key, chain, site): `chain` the linked `(parent chain, key)` path of the site
     sites: list[tuple[Any, Any, Any, dict[str, Any]]]
-    #: index of a container's first site -> (container, index after its last), innermost first
-    enters: dict[int, list[tuple[Any, int]]]
-    #: index after a container's last site -> containers, innermost first
-    exits: dict[int, list[Any]]
+    #: id of a container above sites -> (index of its first site, index after its last)
+    ranges: dict[int, tuple[int, int]]
     #: mapping keys in the tree (as `_check_depth` counts them)
     keys: int = 0
     #: no mapping of one key is (or, with siblings of a `$ref` merged in, may become) an
@@ -648,8 +646,8 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
     than `limit` raises `_TooDeep`, exactly where `_check_depth` does: a node deeper than the
     limit, a scalar counted as a node (so a non-empty container at the limit is too deep).
     """
-    found = Sites([], {}, {})
-    sites, enters, exits = found.sites, found.enters, found.exits
+    found = Sites([], {})
+    sites, ranges = found.sites, found.ranges
     add = sites.append
     plain = True
 
@@ -681,8 +679,7 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
                 keys += walk(value, (chain, key), enumerate(value), depth + 1)
         end = len(sites)
         if end != start:
-            enters.setdefault(start, []).append((node, end))
-            exits.setdefault(end, []).append(node)
+            ranges[id(node)] = (start, end)
         return keys
 
     if type(tree) is dict:

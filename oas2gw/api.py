@@ -174,10 +174,9 @@ def render_import(
     """The model as a bash script of `aws apigateway` calls (`cli`), a JSON plan (`plan`) or a
     standalone boto3 script (`boto3`), all rendered from one `Plan`.
 
-    `chunked=True` asks for the bash script as `chunks` instead of `text`, for a caller that
-    writes it as it comes and so never holds all of it (27 MB at 10,000 methods). Other
-    outputs, and a script with `cli_input_json` (whose files are written first), still come
-    as `text`.
+    `chunked=True` asks for a script as `chunks` instead of `text`, for a caller that writes
+    it as it comes and so never holds all of it (27 MB at 10,000 methods). The JSON plan, and
+    a bash script with `cli_input_json` (whose files are written first), still come as `text`.
     """
     from oas2gw.collector import paused
 
@@ -219,6 +218,10 @@ def _render_import(
         from oas2gw.emit.shell import shell_chunks
 
         return RenderedImport(None, {}, diags, shell_chunks(plan, rest_api_id=rest_api_id))
+    if to == "boto3" and chunked:
+        from oas2gw.emit.boto3 import boto3_chunks
+
+        return RenderedImport(None, {}, diags, boto3_chunks(plan, rest_api_id=rest_api_id))
     if to == "cli":
         from oas2gw.emit.shell import render_shell
 

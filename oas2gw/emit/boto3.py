@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -308,7 +308,17 @@ if __name__ == "__main__":
 def render_boto3(plan: Plan, *, rest_api_id: str | None = None) -> str:
     """Render `plan` as a Python script; `rest_api_id` bakes the id in (else `$REST_API_ID`,
     else the first argument)."""
-    return _Script(plan).render(rest_api_id)
+    return "".join(_Script(plan).chunks(rest_api_id))
+
+
+def boto3_chunks(plan: Plan, *, rest_api_id: str | None = None) -> Iterator[str]:
+    """`render_boto3(plan, rest_api_id=...)` in pieces, made as they are read: a caller that
+    writes them as they come never holds the whole script."""
+    return _Script(plan).chunks(rest_api_id)
+
+
+#: lines rendered before they are handed on as one piece of text
+_CHUNK_LINES = 4096
 
 
 @dataclass
@@ -325,7 +335,8 @@ class _Script:
         default_factory=dict
     )
 
-    def render(self, rest_api_id: str | None) -> str:
+    def chunks(self, rest_api_id: str | None) -> Iterator[str]:
+        """The script in pieces of a few thousand lines, made as they are asked for."""
         if rest_api_id is None:
             usage = "python3 import.py REST_API_ID   (or set REST_API_ID)"
             source = 'os.environ.get("REST_API_ID") or (argv[1] if len(argv) > 1 else "")'
@@ -337,13 +348,14 @@ class _Script:
             f"TITLE = {string_literal(self.plan.title or 'REST API')}  # the document's title\n"
         )
         out.append(f"METHODS = {self.plan.method_count}\n\n\n")
-        self._build()
-        out.append("\n".join(self.lines) + "\n")
-        out.append(_RUNTIME.replace("REST_API_ID_SOURCE", source, 1))
-        return "".join(out)
+        yield "".join(out)
+        yield from self._build()
+        yield _RUNTIME.replace("REST_API_ID_SOURCE", source, 1)
 
-    def _build(self) -> None:
-        add = self.lines.append
+    def _build(self) -> Iterator[str]:
+        """`def build(run)`, each line ending in a newline, in pieces."""
+        lines = self.lines
+        add = lines.append
         add("def build(run):")
         add(f'{_INDENT}"""The plan\'s {len(self.plan.steps)} steps, in order."""')
         add(f'{_INDENT}apigateway = run.client("apigateway")')
@@ -361,8 +373,15 @@ class _Script:
                 add("")
                 previous = step.label
             self._step(step)
+            if len(lines) >= _CHUNK_LINES:
+                add("")  # every line ends in a newline
+                yield "\n".join(lines)
+                lines.clear()
         add("")
         add(f"{_INDENT}return {len(self.plan.steps)}")
+        add("")
+        yield "\n".join(lines)
+        lines.clear()
 
     # --- steps ----------------------------------------------------------------------------
 

@@ -205,8 +205,9 @@ def _by_status(responses: list[Any]) -> list[Any]:
 
 def _templates(data: dict[str, Any], key: str) -> None:
     """API Gateway returns an empty template as null."""
-    if isinstance(data.get(key), dict):
-        data[key] = {k: ("" if v is None else v) for k, v in data[key].items()}
+    templates = data.get(key)
+    if isinstance(templates, dict) and None in templates.values():
+        data[key] = {k: ("" if v is None else v) for k, v in templates.items()}
 
 
 def _json_values(
@@ -546,15 +547,15 @@ class _Converter:
         return authorizer, validator
 
     def whole_method(
-        self, body: dict[str, Any], names: tuple[str | None, str | None], resource_id: str | None
+        self, data: dict[str, Any], names: tuple[str | None, str | None], resource_id: str | None
     ) -> Method | None:
         """The method in one validation, from the same JSON `method` builds each part from,
         when every part is well formed and its responses are in order (what API Gateway
         writes); else None, for `method` to build it part by part and report each problem.
         A model validated from nested JSON is the one built from its validated parts (the
         models have field validators only), and `method` sorts responses that are out of
-        order, so both give the same method."""
-        data = dict(body)
+        order, so both give the same method. `data` is the method's own copy (it is changed);
+        the members it holds are not changed."""
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
         data.pop("authorizerId", None)

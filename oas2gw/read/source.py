@@ -650,6 +650,7 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
     sites, ranges = found.sites, found.ranges
     add = sites.append
     plain = True
+    lone: dict[Any, None] = {}  # the keys of mappings with one key: a few dozen names
 
     def walk(node: Any, chain: Any, items: Any, depth: int) -> int:
         nonlocal plain
@@ -660,21 +661,23 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
         for key, value in items:
             kind = type(value)
             if kind is dict:
-                if "$ref" in value and is_site(value):
-                    add((node, key, (chain, key), value))
-                    if len(value) == 1 and type(value["$ref"]) is str:
-                        keys += 1
-                        if depth + 2 > limit:
-                            raise _TooDeep
-                    else:  # siblings (merged into the target) or a finding: looked at fully
-                        plain = False
-                        keys += _check_depth(value, depth + 1, limit)
-                elif value:
-                    if len(value) == 1:
-                        (name,) = value
-                        if name == "Ref" or name == "Condition" or str(name)[:4] == "Fn::":
+                if "$ref" in value:
+                    ref = value["$ref"]
+                    if ref is not None and type(ref) is not dict:  # a site (`is_site`)
+                        add((node, key, (chain, key), value))
+                        if len(value) == 1 and type(ref) is str:
+                            keys += 1
+                            if depth + 2 > limit:
+                                raise _TooDeep
+                        else:  # siblings (merged into the target) or a finding: looked at fully
                             plain = False
-                    keys += len(value) + walk(value, (chain, key), value.items(), depth + 1)
+                            keys += _check_depth(value, depth + 1, limit)
+                        continue
+                if value:
+                    size = len(value)
+                    if size == 1:
+                        lone[next(iter(value))] = None
+                    keys += size + walk(value, (chain, key), value.items(), depth + 1)
             elif kind is list and value:
                 keys += walk(value, (chain, key), enumerate(value), depth + 1)
         end = len(sites)
@@ -683,12 +686,14 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
         return keys
 
     if type(tree) is dict:
-        if is_site(tree) or (len(tree) == 1 and is_intrinsic_key(next(iter(tree)))):
+        if is_site(tree):
             plain = False
+        if len(tree) == 1:
+            lone[next(iter(tree))] = None
         found.keys = len(tree) + (walk(tree, None, tree.items(), 0) if tree else 0)
     elif tree:
         found.keys = walk(tree, None, enumerate(tree), 0)
-    found.plain = plain
+    found.plain = plain and not any(is_intrinsic_key(name) for name in lone)
     return found
 
 

@@ -506,7 +506,8 @@ class _Converter:
             return None
         memo, key = self.memo, (path, verb)
         saved = memo.saved(body) if memo is not None else None
-        entry = memo.entries.get(key) if memo is not None else None
+        # taken out: each entry serves one later reading, and its JSON is freed as it goes
+        entry = memo.entries.pop(key, None) if memo is not None else None
         if entry is not None and entry.matches(saved, resource_id, self.keep_defaults):
             # a fresh read names the authorizer and validator first (each unnamed id warned
             # about once per source); with the same names, the build is the same

@@ -120,7 +120,12 @@ def _node(value: Any) -> _Node:
         elements = tuple(("" if k is None else k + "=", _node(v)) for k, v in value.args)
     elif isinstance(value, Mapping):
         opening, closing = "{", "}"
-        elements = tuple((string_literal(str(k)) + ": ", _node(v)) for k, v in value.items())
+        elements = tuple(
+            [
+                (string_literal(str(k)) + ": ", string_literal(v) if type(v) is str else _node(v))
+                for k, v in value.items()
+            ]
+        )
     elif isinstance(value, (list, tuple)):
         opening, closing = "[", "]"
         elements = tuple(("", _node(v)) for v in value)
@@ -152,7 +157,7 @@ def _layout(node: _Node, indent: str, prefix: str, suffix: str) -> list[str]:
         return [indent + prefix + node + suffix]
     assert isinstance(node, _Group)
     line = indent + prefix + node.flat + suffix
-    if _width(line) <= LINE_LENGTH:
+    if (len(line) if line.isascii() else _width(line)) <= LINE_LENGTH:  # `_width`, no call
         return [line]
     elements = node.elements
     inner = indent + _INDENT
@@ -456,7 +461,10 @@ class _Script:
         if client is None:
             client = f"run.client({string_literal(step.service)})"
         elements = self._ref_elements(step.refs) + tuple(
-            [("" if k is None else k + "=", _node(v)) for k, v in step.params.items()]
+            [
+                ("" if k is None else k + "=", string_literal(v) if type(v) is str else _node(v))
+                for k, v in step.params.items()
+            ]
         )
         call = _group(f"{client}.{method_name(step.operation)}(", ")", elements)
         self.lines.extend(_layout(call, indent, f"{target} = " if target else "", ""))

@@ -170,8 +170,11 @@ def _drop_read_back_defaults(data: dict[str, Any], resource_id: str | None) -> N
 
 def _fields(cls: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """What `cls` is validated from: `data` without nulls, the keys the model does not know
-    under `extensions` when it has them (AWS keeps adding fields), else left out."""
+    under `extensions` when it has them (AWS keeps adding fields), else left out. `data` is
+    the caller's own dict, and may be what is returned."""
     known, extensible = _known_keys(cls)
+    if data.keys() <= known and None not in data.values():  # as a rule: `data` as it is
+        return data
     fields = {k: v for k, v in data.items() if v is not None}
     if not fields.keys() <= known:  # rare: one pass over the keys says so
         extra = {k: v for k, v in fields.items() if k not in known}

@@ -1,6 +1,7 @@
-"""Two dumps of one API share the methods they hold as the same JSON (`MethodMemo`): the
-shortcut must give what reading each dump on its own gives, model, diagnostics and diff alike,
-whatever changed between them."""
+"""The shortcuts of reading saved JSON and comparing methods, each against the long way:
+two dumps of one API share the methods they hold as the same JSON (`MethodMemo`); a method is
+validated whole, in canonical form; a pair of methods is compared without dumping. Each must
+give what the long way gives, model, diagnostics and diff alike, whatever the dumps hold."""
 
 from __future__ import annotations
 

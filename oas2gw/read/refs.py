@@ -174,7 +174,7 @@ class RefResolver:
     def _inlined(self, ref: str, site: dict[str, Any]) -> tuple[Any, int, str, Tokens] | None:
         """What `_inline` does with a one-key site of the root tree whose target is inlined
         already (value, count, redirect), or None when it does anything else or the count
-        may still change (a target that is a container above sites, not yet left)."""
+        may still change (a target that `_walk_sites` entered and has not left)."""
         known = self.targets.get((self.root.name, ref))
         if known is None:
             return None
@@ -182,9 +182,11 @@ class RefResolver:
         if schema or key not in self.done or key in self.active:
             return None
         value = self.done[key]
-        span = self.ranges.get(id(value))
-        if value is site or (span is not None and span[1] > self.at):
+        if value is site:
             return None
+        span = self.ranges.get(id(value))
+        if span is not None and span[1] > self.at and id(value) not in self.visited:
+            return None  # above sites `_walk_sites` has not left yet: its weight is to come
         weight = 1 + self._weight_of(value)
         return value, weight, target_doc.name, target_doc.base + tokens
 

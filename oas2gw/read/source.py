@@ -651,12 +651,13 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
     add = sites.append
     plain = True
     lone: dict[Any, None] = {}  # the keys of mappings with one key: a few dozen names
+    count = 0  # `len(sites)`, without a call per container
 
     def walk(node: Any, chain: Any, items: Any, depth: int) -> int:
-        nonlocal plain
+        nonlocal plain, count
         if depth >= limit:  # its children are deeper than the limit
             raise _TooDeep
-        start = len(sites)
+        start = count
         keys = 0
         for key, value in items:
             kind = type(value)
@@ -665,6 +666,7 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
                     ref = value["$ref"]
                     if ref is not None and type(ref) is not dict:  # a site (`is_site`)
                         add((node, key, (chain, key), value))
+                        count += 1
                         if len(value) == 1 and type(ref) is str:
                             keys += 1
                             if depth + 2 > limit:
@@ -680,9 +682,8 @@ def scan_sites(tree: Any, limit: int = 1 << 30) -> Sites:
                     keys += size + walk(value, (chain, key), value.items(), depth + 1)
             elif kind is list and value:
                 keys += walk(value, (chain, key), enumerate(value), depth + 1)
-        end = len(sites)
-        if end != start:
-            ranges[id(node)] = (start, end)
+        if count != start:
+            ranges[id(node)] = (start, count)
         return keys
 
     if type(tree) is dict:

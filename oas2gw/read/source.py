@@ -235,7 +235,11 @@ def _find_json_duplicates(result: Parsed, text: str, keys_in_tree: int | None) -
     if keys_in_tree is None:
         keys_in_tree = _check_depth(result.tree, 0, 1 << 30)
     # a key ends with `":`; inside strings a quote is escaped (`\":`), so those are not keys
-    keys = text.count('":') - text.count('\\":') + text.count('" :') - text.count('\\" :')
+    # (those counted only when the others alone outnumber the tree's keys)
+    keys = text.count('":') + text.count('" :')
+    if keys <= keys_in_tree:
+        return
+    keys -= text.count('\\":') + text.count('\\" :')
     if keys <= keys_in_tree:
         return
     import json

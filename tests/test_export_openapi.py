@@ -286,7 +286,8 @@ def _integrations(draw: st.DrawFn) -> Integration:
     responses = tuple(
         IntegrationResponse(
             status_code=s,
-            selection_pattern=None if i == 0 else (p or "x"),
+            # "default" is the extension's key for no pattern: W407, tested on its own
+            selection_pattern=None if i == 0 else (p if p not in ("", "default") else "x"),
             response_templates=draw(st.dictionaries(st.sampled_from(["application/json"]), _text)),
         )
         for i, (s, p) in enumerate(zip(statuses, patterns, strict=True))
@@ -374,3 +375,32 @@ def test_property_any_tree_reads_back_the_same_in_yaml_1_1_and_1_2(tree: dict[st
     text = render_text(tree)
     assert yaml.load(text, Loader=yaml.CSafeLoader) == tree
     assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == tree
+
+
+def _two_defaults(*patterns: str | None) -> ApiModel:
+    responses = tuple(
+        IntegrationResponse(status_code=str(200 + i), selection_pattern=p)
+        for i, p in enumerate(patterns)
+    )
+    integration = Integration(type="MOCK", responses=responses)
+    method = Method(http_method="GET", integration=integration)
+    return ApiModel(resources=(Resource(path="/p", methods=(method,)),))
+
+
+def test_pattern_default_beside_a_default_response_is_W407_and_left_out() -> None:
+    text, diags = emit_openapi(_two_defaults(None, "default"), "3.0", "json")
+    responses = json.loads(text)["paths"]["/p"]["get"]["x-amazon-apigateway-integration"][
+        "responses"
+    ]
+    assert responses == {"default": {"statusCode": "200"}}
+    assert [d.code for d in diags] == ["W407"]
+    assert "left out" in diags[0].message
+
+
+def test_pattern_default_alone_is_W407_and_written_as_the_default_response() -> None:
+    text, diags = emit_openapi(_two_defaults("default"), "3.0", "json")
+    responses = json.loads(text)["paths"]["/p"]["get"]["x-amazon-apigateway-integration"][
+        "responses"
+    ]
+    assert responses == {"default": {"statusCode": "200"}}
+    assert [d.code for d in diags] == ["W407"]

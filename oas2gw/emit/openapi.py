@@ -269,7 +269,7 @@ class _Emitter:
         if method.request_validator is not None:
             op[X + "request-validator"] = method.request_validator
         if method.integration is not None:
-            op[X + "integration"] = self.integration(method.integration)
+            op[X + "integration"] = self.integration(method.integration, ptr)
         return op
 
     def parameters(self, method: Method, ptr: str) -> list[dict[str, Any]]:
@@ -396,8 +396,7 @@ class _Emitter:
             requirement[self.api_key_scheme] = []
         return requirement
 
-    @staticmethod
-    def integration(integration: Integration) -> dict[str, Any]:
+    def integration(self, integration: Integration, ptr: str) -> dict[str, Any]:
         # one serialiser call for the integration and its responses: each response's dump is
         # what `_dump(r)` gives, and `responses` is moved to the end as when added afterwards
         data = integration.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -406,12 +405,30 @@ class _Emitter:
         responses: dict[str, Any] = {}
         for r, raw in zip(integration.responses, dumped, strict=True):
             key = "default" if r.selection_pattern is None else r.selection_pattern
+            if key == "default" and r.selection_pattern is not None:
+                # the extension keys responses by pattern and "default" names the response
+                # without one: a pattern that is literally "default" cannot be written apart
+                if any(x.selection_pattern is None for x in integration.responses):
+                    self.diags.append(_default_pattern(r, ptr, "is left out"))
+                    continue
+                self.diags.append(
+                    _default_pattern(r, ptr, "is written as the default response (no pattern)")
+                )
             responses[key] = _integration_response(r, raw)
         if responses:
             out["responses"] = responses
         for key, value in integration.extensions.items():
             out.setdefault(key, value)
         return out
+
+
+def _default_pattern(r: IntegrationResponse, ptr: str, outcome: str) -> Diagnostic:
+    return warning(
+        "W407",
+        f"integration response {r.status_code!r} has the selection pattern 'default', which "
+        f"the extension reads as no pattern; it {outcome}",
+        join_pointer(ptr, X + "integration", "responses", "default"),
+    )
 
 
 def _integration_response(r: IntegrationResponse, dumped: dict[str, Any]) -> dict[str, Any]:

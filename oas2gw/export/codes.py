@@ -76,3 +76,13 @@ W406 = register(
     "parts are left as they are.",
     "Delete the operation from the document if it is gone for good, or deploy it.",
 )
+W407 = register(
+    "W407",
+    "selection pattern 'default'",
+    "An integration response's selection pattern is the literal text `default`, which "
+    "`x-amazon-apigateway-integration` uses as the key of the response without a pattern, so "
+    "the export cannot write both apart: when the API also has a response without a pattern, "
+    "the one with pattern `default` is left out; otherwise it is written as the default "
+    "response.",
+    "Give the response an equivalent pattern that is not literally `default`, such as `(default)`.",
+)

@@ -38,28 +38,67 @@ def test_a_yaml_document_with_quoted_codes_and_local_refs_is_plain(tmp_path: Pat
     assert doc.plain and doc.diagnostics == []
 
 
-@pytest.mark.parametrize(
-    "why, text",
-    [
-        ("an integer key", HEAD + "paths:\n  /a:\n    get:\n      responses:\n        200: {}\n"),
-        ("an intrinsic", HEAD.replace("title: t", "title: !Sub '${X}'") + OK_PATHS),
-        ("a long-form intrinsic", HEAD.replace("title: t", "title: {Ref: X}") + OK_PATHS),
-        ("a Condition", HEAD + OK_PATHS + "x-amazon-apigateway-policy: {Condition: c}\n"),
-        (
-            "a missing schema",
-            HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n"
-            "          description: ok\n          content:\n"
-            "            a/b: {schema: {$ref: '#/components/schemas/Nope'}}\n",
-        ),
-        (
-            "an alias",
-            HEAD + "x-a: &shared {k: v}\nx-b: *shared\n" + OK_PATHS,
-        ),
-    ],
-)
+NOT_PLAIN = [
+    ("an integer key", HEAD + "paths:\n  /a:\n    get:\n      responses:\n        200: {}\n"),
+    ("an intrinsic", HEAD.replace("title: t", "title: !Sub '${X}'") + OK_PATHS),
+    ("a long-form intrinsic", HEAD.replace("title: t", "title: {Ref: X}") + OK_PATHS),
+    ("a Condition", HEAD + OK_PATHS + "x-amazon-apigateway-policy: {Condition: c}\n"),
+    (
+        "a missing schema",
+        HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n"
+        "            a/b: {schema: {$ref: '#/components/schemas/Nope'}}\n",
+    ),
+    (
+        "an alias",
+        HEAD + "x-a: &shared {k: v}\nx-b: *shared\n" + OK_PATHS,
+    ),
+]
+
+
+@pytest.mark.parametrize("why, text", NOT_PLAIN)
 def test_a_document_is_not_plain_with(why: str, text: str, tmp_path: Path) -> None:
     doc = _read(text, tmp_path)
     assert not doc.plain, why
+
+
+@pytest.mark.parametrize("why, text", NOT_PLAIN)
+def test_a_document_with_references_is_not_plain_with(why: str, text: str, tmp_path: Path) -> None:
+    # with a `$ref`, the pass that finds the references judges the intrinsics instead
+    doc = _read(text + "x-r: {$ref: '#/info'}\n", tmp_path)
+    assert not doc.plain, why
+
+
+JSON_HEAD = '{"openapi": "3.0.1", "paths": {}, "x-r": {"$ref": "#/info"}, "info": '
+
+
+@pytest.mark.parametrize(
+    "why, info",
+    [
+        ("a long-form intrinsic", '{"title": {"Ref": "X"}, "version": "1"}'),
+        ("a Condition", '{"title": "t", "version": "1", "x": [{"Condition": "c"}]}'),
+        ("an unknown function", '{"title": {"Fn::Nope": "X"}, "version": "1"}'),
+        (
+            "a reference with siblings",
+            '{"title": "t", "version": "1", "x": {"$ref": "#/paths", "b": 1}}',
+        ),
+    ],
+)
+def test_a_json_document_with_references_is_not_plain_with(
+    why: str, info: str, tmp_path: Path
+) -> None:
+    doc = _read(JSON_HEAD + info + "}", tmp_path, "api.json")
+    assert not doc.plain, why
+
+
+def test_a_json_document_with_intrinsic_names_as_text_or_among_keys_is_plain(
+    tmp_path: Path,
+) -> None:
+    # nothing here is a one-key mapping named like an intrinsic: the copy would change nothing
+    info = '{"title": "Fn::Sub", "version": "1", "x-a": {"Ref": "a", "Condition": "b"}}'
+    doc = _read(JSON_HEAD + info + "}", tmp_path, "api.json")
+    assert doc.plain and doc.tree is not None
+    assert plain_copy(doc.tree) == doc.tree
 
 
 def test_a_ref_spelled_with_escapes_is_not_plain(tmp_path: Path) -> None:

@@ -554,6 +554,14 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                 # the `$ref`s are to be found anyway: the same pass checks the shape
                 scan = scan_sites(result.tree, max_depth)
                 result.sites, result.plain, keys = scan, scan.plain, scan.keys
+            elif "$ref" in text and _container(scanned):
+                # YAML: orjson tells the depth and whether every key is a string; the pass
+                # that finds the `$ref`s tells the rest of `plain` (no search of the output)
+                keys = _count_keys_fast(result, max_depth, wanted=False, marks=False)
+                if keys is None:
+                    _check_depth(result.tree, 0, max_depth)
+                result.sites = scan_sites(result.tree)
+                result.plain = result.plain and result.sites.plain
             else:
                 # only JSON's duplicate check wants the count, and only below its size limit
                 wanted = result.format == "json" and len(text) <= _JSON_DUP_SCAN_LIMIT
@@ -574,9 +582,11 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
 _ORJSON_MAX_DEPTH = 254
 
 
-def _count_keys_fast(result: Parsed, max_depth: int, wanted: bool = True) -> int | None:
+def _count_keys_fast(
+    result: Parsed, max_depth: int, wanted: bool = True, marks: bool = True
+) -> int | None:
     """Keys in the tree (0 unless `wanted`), when orjson shows the tree is within the depth
-    limit; else None.
+    limit; else None. Without `marks`, `plain` says only that every key is a string.
 
     In orjson's compact output every key ends with `":` and quotes inside strings are escaped,
     so two substring counts give the number of keys. The same output tells whether the tree is
@@ -588,8 +598,9 @@ def _count_keys_fast(result: Parsed, max_depth: int, wanted: bool = True) -> int
     text = result.text or ""
     try:
         dumped = orjson.dumps(result.tree)
-        result.plain = not any(mark in dumped for mark in _INTRINSIC_MARKS) and (
-            "$ref" in text or b'"$ref":' not in dumped  # a `$ref` spelled with escapes
+        result.plain = not marks or (
+            not any(mark in dumped for mark in _INTRINSIC_MARKS)
+            and ("$ref" in text or b'"$ref":' not in dumped)  # a `$ref` spelled with escapes
         )
     except (TypeError, orjson.JSONEncodeError):
         try:

@@ -182,6 +182,36 @@ def _layout(node: _Node, indent: str, prefix: str, suffix: str) -> list[str]:
     return lines
 
 
+def _layout_call(
+    opening: str, elements: tuple[tuple[str, _Node], ...], indent: str, prefix: str
+) -> list[str]:
+    """`_layout(_group(opening, ")", elements), indent, prefix, "")`, without first making the
+    call's one-line text when lengths alone show that its arguments go one per line.
+
+    That is so when there are several and they do not fit on a line of their own: then the
+    whole call cannot fit on its line either (`opening` is longer than the indent). For
+    ASCII text, widths are lengths, which Python keeps: no text is made or scanned.
+    """
+    if len(elements) > 1:
+        length = len(indent) + len(_INDENT) + 2 * (len(elements) - 1)
+        ascii_only = True
+        for element_prefix, element in elements:
+            text = element if type(element) is str else element.flat  # type: ignore[union-attr]
+            length += len(element_prefix) + len(text)
+            ascii_only = ascii_only and element_prefix.isascii() and text.isascii()
+        if ascii_only and length > LINE_LENGTH:
+            inner = indent + _INDENT
+            lines = [indent + prefix + opening]
+            for element_prefix, element in elements:
+                if type(element) is str:
+                    lines.append(inner + element_prefix + element + ",")
+                else:
+                    lines.extend(_layout(element, inner, element_prefix, ","))
+            lines.append(indent + ")")
+            return lines
+    return _layout(_group(opening, ")", elements), indent, prefix, "")
+
+
 # --- the script ---------------------------------------------------------------------------
 
 _HEADER = '''\
@@ -466,8 +496,8 @@ class _Script:
                 for k, v in step.params.items()
             ]
         )
-        call = _group(f"{client}.{method_name(step.operation)}(", ")", elements)
-        self.lines.extend(_layout(call, indent, f"{target} = " if target else "", ""))
+        opening = f"{client}.{method_name(step.operation)}("
+        self.lines.extend(_layout_call(opening, elements, indent, f"{target} = " if target else ""))
 
     def _ref_elements(self, refs: Mapping[str, Ref | Sub]) -> tuple[tuple[str, _Node], ...]:
         cached = self.ref_elements.get(id(refs))

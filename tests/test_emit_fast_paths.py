@@ -12,6 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oas2gw.emit.boto3 import _group, _layout, _layout_call, _node
 from oas2gw.emit.shell import _option, _Shell, command_name, json_text, quote, render_shell
 from oas2gw.plan import Plan, Ref, Step
 
@@ -119,3 +120,25 @@ def test_shell_commands_are_the_plain_rendering(calls: list[tuple[str, dict[str,
     text = render_shell(Plan(steps)).text
     for op, params in calls:
         assert "\n" + _command_plain(op, params) + " >/dev/null\n" in text
+
+
+_PYTHON_VALUE = st.recursive(
+    _TEXT | st.booleans() | st.integers(-5, 10**9),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["uri", "é=", "statusCode"]), _PYTHON_VALUE), max_size=6),
+    st.sampled_from(["", "    ", "        "]),
+    st.sampled_from(["", "response = "]),
+)
+def test_boto3_calls_split_by_length_are_the_general_layout(
+    args: list[tuple[str, Any]], indent: str, prefix: str
+) -> None:
+    elements = tuple((name + "=", _node(value)) for name, value in args)
+    opening = "apigateway.put_integration("
+    general = _layout(_group(opening, ")", elements), indent, prefix, "")
+    assert _layout_call(opening, elements, indent, prefix) == general

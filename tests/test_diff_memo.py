@@ -52,6 +52,11 @@ def _methods(dump: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for item in dump["items"] for m in (item.get("resourceMethods") or {}).values()]
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` when a mutation left it an object, else an empty one (changes go nowhere)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     out = copy.deepcopy(dump)
     methods = _methods(out)
@@ -62,10 +67,11 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
             )
         )
         method = methods[data.draw(st.integers(0, len(methods) - 1))]
+        integration = _dict(method.get("methodIntegration"))
         if how == "default":  # a selection pattern of "" is the default response
-            responses = method["methodIntegration"].get("integrationResponses") or {}
-            for response in responses.values():
-                response["selectionPattern"] = data.draw(st.sampled_from(["", None, ".*"]))
+            for response in _dict(integration.get("integrationResponses")).values():
+                if isinstance(response, dict):
+                    response["selectionPattern"] = data.draw(st.sampled_from(["", None, ".*"]))
             continue
         if how == "resource-id":
             item = out["items"][data.draw(st.integers(0, len(out["items"]) - 1))]
@@ -75,14 +81,15 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
             out["items"].append(copy.deepcopy(out["items"][-1]))
             continue
         if how == "responses":  # out of status order, or a status code of another type
-            several = [m for m in methods if len(m.get("methodResponses") or {}) > 1]
+            several = [m for m in methods if len(_dict(m.get("methodResponses"))) > 1]
             method = several[data.draw(st.integers(0, len(several) - 1))] if several else method
-            integration = method["methodIntegration"]
+            integration = _dict(method.get("methodIntegration"))
             for holder, key in ((method, "methodResponses"), (integration, "integrationResponses")):
-                responses = holder.get(key) or {}
-                holder[key] = dict(reversed(list(responses.items())))
+                if not isinstance(holder.get(key), dict):
+                    continue
+                holder[key] = dict(reversed(list(holder[key].items())))
                 for response in holder[key].values():
-                    if data.draw(st.integers(0, 5)) == 0:
+                    if isinstance(response, dict) and data.draw(st.integers(0, 5)) == 0:
                         response["statusCode"] = data.draw(st.sampled_from([200, "2XX", True]))
             continue
         if how == "reorder":

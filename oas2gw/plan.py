@@ -783,6 +783,8 @@ def _short(value: Any) -> str:
 def _map_texts(prefix: str, values: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The intrinsics among `values`, named; only those can be problems, so only those are
     named (formatting every key of every map cost more than the whole check)."""
+    if not values:  # many maps are empty: no comprehension to run
+        return []
     return [(f"{prefix}[{k!r}]", v) for k, v in values.items() if isinstance(v, dict)]
 
 

@@ -248,19 +248,21 @@ def import_(
     options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
     result = api.load(spec, options=options)
     report(result.diagnostics, format)
-    if result.model is None or (result.failed() and not force):
+    model = result.model
+    if model is None or (result.failed() and not force):
         fail(
             f"{spec}: not imported: fix the errors above, or use --force to leave them out",
             ExitCode.FINDINGS,
         )
+    del result  # the document's tree and source map go before the script is made
     plan_options = PlanOptions(
         deploy_stage=deploy, lambda_permissions=lambda_permissions, force=force
     )
     if apply:
-        _apply(result.model, rest_api_id, plan_options, dry_run, format)
+        _apply(model, rest_api_id, plan_options, dry_run, format)
     prefix = output.stem if output is not None else "oas2gw"
     rendered = api.render_import(
-        result.model,
+        model,
         to=to.value,
         options=plan_options,
         rest_api_id=rest_api_id,

@@ -1,5 +1,5 @@
 """`python -m oas2gw`."""
 
-from oas2gw.cli import main
+from oas2gw.cli import run
 
-main()
+run()

@@ -489,7 +489,31 @@ def diff(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: never a traceback; an unexpected error is one line and exit 2."""
+    """Entry point: never a traceback; an unexpected error is one line and exit 2.
+
+    A command is one batch that builds large trees and keeps them to the end, so the cyclic
+    garbage collector is paused for all of it (the caller's policy is restored), not only
+    around each stage: re-enabling it between stages costs a pass over every object just built.
+    """
+    from oas2gw.collector import paused
+
+    with paused():
+        _main(argv)
+
+
+def run() -> None:
+    """The `oas2gw` program: `main`, then every object is frozen out of the collector's reach,
+    so that the interpreter's last collection at exit does not walk a 10,000-operation model
+    only to find nothing (0.7 s of 0.75 s of exit time, measured)."""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
+def _main(argv: Sequence[str] | None) -> None:
     try:
         app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except SystemExit:

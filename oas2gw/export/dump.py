@@ -193,6 +193,17 @@ def _integration_response(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _name_references(data: dict[str, Any], names: tuple[str | None, str | None]) -> None:
+    """The method's authorizer and validator by name (`names`), in place of AWS's ids."""
+    data.pop("authorizerId", None)
+    data.pop("requestValidatorId", None)
+    authorizer, validator = names
+    if authorizer is not None:
+        data["authorizer"] = authorizer
+    if validator is not None:
+        data["requestValidator"] = validator
+
+
 def _in_status_order(responses: Sequence[Any]) -> bool:
     """Whether sorting by `status_order` (stable) would leave `responses` as they are."""
     if len(responses) < 2:
@@ -562,13 +573,7 @@ class _Converter:
         the members it holds are not changed."""
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
-        data.pop("authorizerId", None)
-        data.pop("requestValidatorId", None)
-        authorizer, validator = names
-        if authorizer is not None:
-            data["authorizer"] = authorizer
-        if validator is not None:
-            data["requestValidator"] = validator
+        _name_references(data, names)
         if not isinstance(raw_responses, dict):
             return None
         responses = []
@@ -614,13 +619,7 @@ class _Converter:
         """Build a method from its own copy of the saved JSON (`data` is changed)."""
         integration = data.pop("methodIntegration", None)
         responses = data.pop("methodResponses", None) or {}
-        data.pop("authorizerId", None)
-        data.pop("requestValidatorId", None)
-        authorizer, validator = names
-        if authorizer is not None:
-            data["authorizer"] = authorizer
-        if validator is not None:
-            data["requestValidator"] = validator
+        _name_references(data, names)
         built = [
             self.build(MethodResponse, {"statusCode": code, **resp}, where)
             for code, resp in self.responses(responses, "methodResponses", where)

@@ -11,12 +11,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from oas2gw.diagnostics import Diagnostic, Severity, has_errors
+from oas2gw.diagnostics import Diagnostic
+from oas2gw.loading import LoadResult as LoadResult  # re-exported: the face of `load`
+from oas2gw.loading import load as load
 
 if TYPE_CHECKING:
     from oas2gw.model.types import ApiModel
     from oas2gw.plan import PlanOptions as _PlanOptions
-    from oas2gw.read import Document, ReadOptions
+    from oas2gw.read import ReadOptions
 else:  # re-exported lazily through `oas2gw.__getattr__`
     ReadOptions = None
 
@@ -31,92 +33,6 @@ def __getattr__(name: str) -> Any:
 
         return PlanOptions
     raise AttributeError(name)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """A document read into the model, with every finding located in its file."""
-
-    model: ApiModel | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    document: Document | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.model is not None and not has_errors(self.diagnostics)
-
-    def failed(self, strict: bool = False) -> bool:
-        return self.model is None or has_errors(self.diagnostics, strict=strict)
-
-
-def load(
-    source: str | os.PathLike[str],
-    *,
-    text: str | bytes | None = None,
-    options: ReadOptions | None = None,
-    rules: bool = True,
-) -> LoadResult:
-    """Read a document (path, or `text` named by `source`) into an `ApiModel`.
-
-    Diagnostics come from reading, OpenAPI structure, the model builder and API Gateway's rules,
-    each located at file:line:column. `model` is None only when nothing could be read.
-    """
-    from oas2gw.collector import paused
-
-    with paused():
-        return _load(source, text, options, rules)
-
-
-def _load(
-    source: str | os.PathLike[str],
-    text: str | bytes | None,
-    options: ReadOptions | None,
-    rules: bool,
-) -> LoadResult:
-    from oas2gw.model.build import build_model
-    from oas2gw.model.build_codes import E260
-    from oas2gw.read import load_document
-
-    doc = load_document(source, text=text, options=options)
-    diags = list(doc.diagnostics)
-    model = None
-    if doc.tree is not None:
-        model, built = build_model(doc.tree)
-        diags.extend(built)
-        if doc.api_service == "apigatewayv2":
-            diags.append(
-                Diagnostic(
-                    E260,
-                    Severity.ERROR,
-                    "this document is for an HTTP API (apigatewayv2); oas2gw builds REST APIs "
-                    "(apigateway), so it makes no script for it",
-                    "",
-                )
-            )
-        if rules:
-            diags.extend(_check_rules(model))
-    located = [_locate(d, doc) for d in diags]
-    located.sort(key=lambda d: (d.location.line, d.location.column) if d.location else (0, 0))
-    return LoadResult(model, located, doc)
-
-
-def _check_rules(model: ApiModel) -> list[Diagnostic]:
-    try:
-        from oas2gw.model.rules import check_model
-    except ModuleNotFoundError as exc:  # the rules are optional while being built
-        if exc.name != "oas2gw.model.rules":
-            raise
-        return []
-    return check_model(model)
-
-
-def _locate(diag: Diagnostic, doc: Document) -> Diagnostic:
-    from dataclasses import replace
-
-    located = diag.located(doc.locator)
-    if located.location is None and located.file is None:
-        located = replace(located, file=doc.name)
-    return located
 
 
 def validate(

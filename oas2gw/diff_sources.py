@@ -100,7 +100,7 @@ def read_side(
             return Side(spec, kind, None, [Diagnostic(E105, Severity.ERROR, message, file=spec)])
         model, diags = read_dump([spec], memo=memo)
         return Side(spec, kind, model, _once([_named(d, spec) for d in diags]))
-    from oas2gw.api import load
+    from oas2gw.loading import load
 
     # what API Gateway would hold is compared, not OpenAPI conformance (`validate` checks that,
     # and it is most of the cost of reading a large document); the reader applies the limits

@@ -131,7 +131,7 @@ def _document_model(
     and the reader's findings (E1xx: syntax, encoding, size, depth, aliases, `$ref`; duplicate
     keys) that make merging into it unsafe: the merge's own parsers have none of the reader's
     limits and disagree on duplicate keys."""
-    from oas2gw.api import load
+    from oas2gw.loading import load
 
     result = load(path, options=options, rules=False)
     # E1xx: syntax, encoding, limits, `$ref`, duplicate keys (libyaml keeps the last value,

@@ -22,4 +22,11 @@ def paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if not gc.get_freeze_count():  # a caller that freezes objects itself keeps its own
+            # What the block built is long-lived (a tree, a model). Moved to the oldest
+            # generation at once (two list splices), it is not traversed by a young-generation
+            # pass the moment the collector is back on (0.17-0.25 s at 10,000 operations); any
+            # cycle among it is still found by the next full collection.
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()

@@ -268,7 +268,9 @@ def import_(
         rest_api_id=rest_api_id,
         cli_input_json=cli_input_json,
         file_prefix=prefix,
-        chunked=not check,  # written as it comes: the script is never held whole
+        # to a file, written as it comes (never held whole; the file appears only when all of
+        # it is written); to standard output, whole, so a pipe into bash never runs a part
+        chunked=output is not None and not check,
     )
     report(rendered.diagnostics, format)
     if not rendered.rendered:

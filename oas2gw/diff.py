@@ -18,8 +18,10 @@ import difflib
 import enum
 import functools
 import json
+import operator
 import os
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -382,8 +384,10 @@ def _diff_methods(left: ApiModel, right: ApiModel) -> list[Change]:
             out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
         elif key not in old:
             out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
-        elif not _same_dump(old[key], new[key]):
-            a, b = _dump(old[key]), _dump(new[key])
+        elif (fields := _differing_fields(old[key], new[key])) is None or fields:
+            # only the fields that may differ are dumped: the others dump equal on both
+            # sides, so the walk would find nothing in them (see `_differing_fields`)
+            a, b = _dump(old[key], fields=fields), _dump(new[key], fields=fields)
             if a != b:
                 walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
                 walker.walk(_method_view(a), _method_view(b))
@@ -438,37 +442,85 @@ def _dumped_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name, info in cls.model_fields.items() if not info.exclude)
 
 
+def _same_field(x: Any, y: Any) -> bool:
+    """True only when two values of one field dump to equal JSON data, found without dumping:
+    the same object, equal values (tuples become lists, nothing else changes), or models
+    compared as `_same_dump` does. False may still mean equal dumps."""
+    if x is y:
+        return True
+    if isinstance(x, BaseModel):
+        return isinstance(y, BaseModel) and _same_dump(x, y)
+    if isinstance(x, tuple) and x and isinstance(x[0], BaseModel):
+        return isinstance(y, tuple) and len(x) == len(y) and all(map(_same_dump, x, y))
+    return bool(x == y)
+
+
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field so annotated may hold a model (`Integration | None`, a tuple of them)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def _field_split(
+    cls: type[BaseModel],
+) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...], tuple[str, ...]]:
+    """The dumped fields of `cls` that hold plain data, as one getter of all of them (compared
+    in one C-level tuple comparison, which is `x is y or x == y` per member, as `_same_field`
+    compares plain values) and by name, and those that may hold models."""
+    plain = tuple(
+        name for name in _dumped_fields(cls) if not _holds_models(cls.model_fields[name].annotation)
+    )
+    nested = tuple(name for name in _dumped_fields(cls) if name not in plain)
+    getter = (
+        operator.itemgetter(*plain) if len(plain) > 1 else (lambda d: tuple(d[n] for n in plain))
+    )
+    return getter, plain, nested
+
+
 def _same_dump(a: BaseModel, b: BaseModel) -> bool:
     """True only when `_dump(a) == _dump(b)`, found without dumping (a method's dump is most of
-    what comparing it costs): the same object, or the same class with every dumped field equal,
-    nested models compared the same way. Equal field values dump to equal JSON data (tuples
-    become lists, nothing else changes), and pointers and extensions are not dumped. False may
-    still mean equal dumps; the caller then dumps and compares them."""
+    what comparing it costs): the same object, or the same class with every dumped field
+    `_same_field`. Pointers and extensions are not dumped. False may still mean equal dumps."""
     if a is b:
         return True
     if type(a) is not type(b):
         return False
     da, db = a.__dict__, b.__dict__
-    for name in _dumped_fields(type(a)):
-        x, y = da[name], db[name]
-        if x is y:
-            continue
-        if isinstance(x, BaseModel):
-            if not (isinstance(y, BaseModel) and _same_dump(x, y)):
-                return False
-        elif isinstance(x, tuple) and x and isinstance(x[0], BaseModel):
-            if not (isinstance(y, tuple) and len(x) == len(y) and all(map(_same_dump, x, y))):
-                return False
-        elif x != y:
-            return False
-    return True
+    getter, _, nested = _field_split(type(a))
+    return getter(da) == getter(db) and all(_same_field(da[n], db[n]) for n in nested)
 
 
-def _dump(obj: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A model as the JSON data its spellings give, without what it does not hold."""
+def _differing_fields(a: BaseModel, b: BaseModel) -> set[str] | None:
+    """The dumped fields of `a` and `b` that are not `_same_field`: empty when their dumps are
+    equal, None (all of them) when they are not of one class. A field left out dumps equal on
+    both sides, present on both or absent on both, so a walk of the dumps restricted to these
+    fields finds every change the walk of the whole dumps finds, in the same order: the keys
+    of a dump keep the field order either way."""
+    if a is b:
+        return set()
+    if type(a) is not type(b):
+        return None
+    da, db = a.__dict__, b.__dict__
+    getter, plain, nested = _field_split(type(a))
+    differ = [n for n in nested if not _same_field(da[n], db[n])]
+    if getter(da) != getter(db):  # which of them, one by one
+        differ += [n for n in plain if not _same_field(da[n], db[n])]
+    return set(differ)
+
+
+def _dump(
+    obj: BaseModel,
+    exclude: frozenset[str] = frozenset(),
+    *,
+    fields: set[str] | None = None,
+) -> dict[str, Any]:
+    """A model as the JSON data its spellings give, without what it does not hold; only
+    `fields` of it when given (None: all)."""
     if not exclude:  # `model_dump`'s own call, without its wrapper: once per method compared
         dumped: dict[str, Any] = obj.__pydantic_serializer__.to_python(
-            obj, mode="json", by_alias=True, exclude_none=True
+            obj, mode="json", by_alias=True, exclude_none=True, include=fields
         )
         return dumped
     return obj.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))

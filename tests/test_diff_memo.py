@@ -16,7 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oas2gw.diff import _dump, _same_dump, count_methods, diff_models, render_changes
+from oas2gw.diff import (
+    _differing_fields,
+    _dump,
+    _same_dump,
+    count_methods,
+    diff_models,
+    render_changes,
+)
 from oas2gw.diff_sources import diff_sides, read_side
 from oas2gw.export.dump import AwsParts, MethodMemo, _Converter, read_dump
 from oas2gw.model.normalize import normalize
@@ -309,3 +316,31 @@ def test_methods_found_alike_without_dumping_dump_alike(
             alike += 1
             assert _dump(a) == _dump(b)
     assert alike
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_fields_left_out_of_a_method_compare_dump_alike(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    """The diff dumps only `_differing_fields`: every other field must dump equal on both sides,
+    and the restricted dump must be the whole dump's part, in the same key order."""
+    document = tmp_path / "api.json"
+    document.write_bytes(orjson.dumps(generate.document(OPS)))
+    left = read_side(str(document)).model
+    right, _ = read_dump([_write(tmp_path, "d.json", _mutate(BASE, data), AUTHORIZERS)])
+    assert left is not None and right is not None
+    for a, b in _pairs(left, right):
+        fields = _differing_fields(a, b)
+        assert fields is not None
+        aliases = {type(a).model_fields[n].alias or n for n in fields}
+        whole_a, whole_b = _dump(a), _dump(b)
+        rest_a = {k: v for k, v in whole_a.items() if k not in aliases}
+        assert rest_a == {k: v for k, v in whole_b.items() if k not in aliases}
+        part = _dump(a, fields=fields)
+        assert list(part.items()) == [(k, v) for k, v in whole_a.items() if k in aliases]
+        assert (not fields) == _same_dump(a, b)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
+
 from oas2gw.model.types import (
     HTTP_METHODS,
     ApiModel,
@@ -104,6 +106,28 @@ def status_order(status_code: str) -> tuple[int, str]:
     return (int(status_code), "") if status_code.isdigit() else (1000, status_code)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _copy(obj: M, update: dict[str, Any]) -> M:
+    """`obj.model_copy(update=update)` without its general path, for the models here (extra
+    fields forbidden, no private attributes): a new instance over the updated `__dict__`, the
+    updated names added to the fields set. Once per integration and method a document sets a
+    default in, so it counts; anything else goes through `model_copy`."""
+    cls = type(obj)
+    if obj.__pydantic_extra__ is not None or obj.__pydantic_private__ is not None:
+        return obj.model_copy(update=update)
+    new = cls.__new__(cls)
+    _set(new, "__dict__", {**obj.__dict__, **update})
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_fields_set__", obj.__pydantic_fields_set__ | update.keys())
+    _set(new, "__pydantic_private__", None)
+    return new
+
+
+_set = object.__setattr__
+
+
 def drop_integration_defaults(
     integration: Integration, resource_id: str | None = None
 ) -> Integration:
@@ -114,7 +138,7 @@ def drop_integration_defaults(
             changes[name] = None
     if resource_id is not None and integration.cache_namespace == resource_id:
         changes["cache_namespace"] = None
-    return integration.model_copy(update=changes) if changes else integration
+    return _copy(integration, changes) if changes else integration
 
 
 def _templates(templates: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,7 +163,7 @@ def normalize_integration_response(response: IntegrationResponse) -> Integration
     updates: dict[str, Any] = {"response_templates": _templates(response.response_templates)}
     if response.selection_pattern == "":
         updates["selection_pattern"] = None
-    return response.model_copy(update=updates)
+    return _copy(response, updates)
 
 
 def _by_status(items: Sequence[R]) -> Sequence[R]:
@@ -157,11 +181,12 @@ def normalize_integration(
     responses = _by_status([normalize_integration_response(r) for r in integration.responses])
     updated = integration
     if not _same(responses, integration.responses) or _has_null(integration.request_templates):
-        updated = integration.model_copy(
-            update={
+        updated = _copy(
+            integration,
+            {
                 "responses": tuple(responses),
                 "request_templates": _templates(integration.request_templates),
-            }
+            },
         )
     return updated if keep_defaults else drop_integration_defaults(updated, resource_id)
 
@@ -177,7 +202,7 @@ def normalize_method(
         )
     if integration is method.integration and responses is method.responses:
         return method
-    return method.model_copy(update={"responses": tuple(responses), "integration": integration})
+    return _copy(method, {"responses": tuple(responses), "integration": integration})
 
 
 def used_models(model: ApiModel) -> set[str]:
@@ -270,7 +295,7 @@ def normalize(
             key=lambda m: method_order(m.http_method),
         )
         if not _same(methods, resource.methods):
-            resource = resource.model_copy(update={"methods": tuple(methods)})
+            resource = _copy(resource, {"methods": tuple(methods)})
         resources.append(resource)
     updated = model.model_copy(update={"resources": tuple(resources)})
     gateway_responses = tuple(

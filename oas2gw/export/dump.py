@@ -13,7 +13,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -202,6 +202,29 @@ def _name_references(data: dict[str, Any], names: tuple[str | None, str | None])
         data["authorizer"] = authorizer
     if validator is not None:
         data["requestValidator"] = validator
+
+
+def _well_formed(
+    raw: Any, fields: Callable[[Any, dict[str, Any]], dict[str, Any]]
+) -> list[dict[str, Any]] | None:
+    """Each saved response (a status code to an object) as the fields of its model, or None
+    when the responses are not all of that shape (the caller then reads them one by one)."""
+    if not isinstance(raw, dict):
+        return None
+    out = []
+    for code, resp in raw.items():
+        if resp and not isinstance(resp, dict):
+            return None
+        out.append(fields(code, resp or {}))
+    return out
+
+
+def _method_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
+    return _fields(MethodResponse, {"statusCode": code, **resp})
+
+
+def _integration_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
+    return _fields(IntegrationResponse, _integration_response(code, resp))
 
 
 def _in_status_order(responses: Sequence[Any]) -> bool:
@@ -574,26 +597,16 @@ class _Converter:
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
         _name_references(data, names)
-        if not isinstance(raw_responses, dict):
+        responses = _well_formed(raw_responses, _method_response_fields)
+        if responses is None:
             return None
-        responses = []
-        for code, resp in raw_responses.items():
-            if resp and not isinstance(resp, dict):
-                return None
-            responses.append(_fields(MethodResponse, {"statusCode": code, **(resp or {})}))
         data["responses"] = responses
         if isinstance(integration, dict):
             idata = dict(integration)
             raw_responses = idata.pop("integrationResponses", None) or {}
-            if not isinstance(raw_responses, dict):
+            responses = _well_formed(raw_responses, _integration_response_fields)
+            if responses is None:
                 return None
-            responses = []
-            for code, resp in raw_responses.items():
-                if resp and not isinstance(resp, dict):
-                    return None
-                responses.append(
-                    _fields(IntegrationResponse, _integration_response(code, resp or {}))
-                )
             idata["responses"] = responses
             _templates(idata, "requestTemplates")
             if not self.keep_defaults:

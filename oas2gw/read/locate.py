@@ -27,6 +27,19 @@ _INDEX_FROM = 32
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+class _Composer(yaml.CSafeLoader):
+    """libyaml's composer for places: a location needs key texts and merge keys, not the types
+    of scalars, so nodes are not typed (that costs PyYAML's resolver a third of composing)."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if value == "<<" and implicit[0]:  # a plain `<<` merges (only a scalar has a value)
+            return _MERGE_TAG
+        return _UNTYPED
+
+
+_UNTYPED = "tag:yaml.org,2002:str"
+
+
 class _File:
     def __init__(self, name: str, text: str, is_json: bool = False) -> None:
         self.name = name
@@ -46,7 +59,7 @@ class _File:
             try:
                 with paused_gc():
                     self._root = run_deep(
-                        lambda: yaml.compose(self.text, Loader=yaml.CSafeLoader),
+                        lambda: yaml.compose(self.text, Loader=_Composer),
                         nesting_bound(self.text),
                     )
             except (yaml.YAMLError, RecursionError, MemoryError):

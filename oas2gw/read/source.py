@@ -266,6 +266,14 @@ def _find_json_duplicates(result: Parsed, text: str, keys_in_tree: int | None) -
 # --- YAML ----------------------------------------------------------------------------------------
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = (_YAML_TAG + name for name in ("str", "map", "seq"))
+#: the first characters of every plain scalar an implicit resolver may type (bool, int, float,
+#: null, timestamp, merge, value, yaml); checked against PyYAML's table by the tests
+_RESOLVED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
+_TAG_CACHE_SIZE = 1 << 16
+
+
 class _Loader(yaml.CSafeLoader):
     """Safe loading plus CloudFormation short tags, duplicate keys and JSON-only scalars."""
 
@@ -273,6 +281,7 @@ class _Loader(yaml.CSafeLoader):
         super().__init__(stream)
         self.duplicates: list[tuple[int, Any, yaml.Mark]] = []
         self.bad_tags: list[tuple[str, yaml.Mark]] = []
+        self._tags: dict[str, str] = {}
 
     def construct_plain_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
@@ -287,6 +296,61 @@ class _Loader(yaml.CSafeLoader):
                 if key in seen:
                     self.duplicates.append((id(data), key, key_node.start_mark))
                 seen.add(key)
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The tag PyYAML's resolver gives a node (libyaml's composer asks for every untagged
+        one), without its cost per call: a scalar that is quoted, or plain and not starting
+        with a character any implicit resolver starts with, is a string; other plain scalars
+        are resolved once per distinct text. Exact because this loader has no path resolvers."""
+        if kind is not yaml.ScalarNode:
+            return _MAP if kind is yaml.MappingNode else _SEQ
+        if not implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+            return _STR
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(self._tags) < _TAG_CACHE_SIZE:
+                self._tags[value] = tag
+        return tag
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        return self._typed(yaml.constructor.SafeConstructor.construct_yaml_int, node, "an integer")
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        return self._typed(yaml.constructor.SafeConstructor.construct_yaml_float, node, "a number")
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> Any:
+        return self._typed(yaml.constructor.SafeConstructor.construct_yaml_bool, node, "a boolean")
+
+    def _typed(self, construct: Callable[[Any, Any], Any], node: yaml.ScalarNode, what: str) -> Any:
+        """A scalar the resolver typed, or one written with `!!int`, `!!float`, `!!bool`: an
+        explicit tag on a value that is not of its type is a located error."""
+        try:
+            return construct(self, node)
+        except (ValueError, KeyError, AttributeError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{str(node.value)[:40]!r} is not {what} ({_short_tag(node.tag)})",
+                node.start_mark,
+            ) from exc
+
+    def load_tree(self, shared: bool) -> Any:
+        """The document's tree: composed by libyaml, built by `_build` unless the document has
+        what only the full constructor handles (anchors, merge keys, duplicate keys, set and
+        ordered-map tags, unhashable keys, nesting past Python's recursion limit); then by the
+        full constructor from the same nodes, which gives the same tree as `get_single_data`."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if not shared:
+            try:
+                return _build(node, self)
+            except (_Slow, TypeError, RecursionError):
+                # what a CloudFormation tag's subtree recorded, the full constructor records again
+                self.bad_tags, self.duplicates = [], []
+                self.constructed_objects, self.recursive_objects = {}, {}
+        return self.construct_document(node)
 
     def construct_scalar_text(self, node: yaml.ScalarNode) -> Any:
         """Dates, timestamps and binary stay the text as written: the tree is JSON-shaped."""
@@ -323,9 +387,60 @@ _Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_plain_map)
 _Loader.add_constructor("tag:yaml.org,2002:omap", _Loader.construct_yaml_seq)  # type: ignore[type-var]
 _Loader.add_constructor("tag:yaml.org,2002:pairs", _Loader.construct_yaml_seq)  # type: ignore[type-var]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_scalar_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _Loader.construct_yaml_bool)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_scalar_text)
 _Loader.add_multi_constructor("!", _Loader.construct_cfn)
 _Loader.add_constructor(None, _Loader.construct_unknown)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
+
+
+class _Slow(Exception):
+    """`_build` met something it leaves to the full constructor."""
+
+
+def _build(root: yaml.Node, loader: _Loader) -> Any:
+    """The tree of composed nodes that share nothing (no anchors), as `loader`'s constructor
+    builds it, in one recursive pass: strings and containers directly, other scalars by the
+    constructor's own functions. PyYAML's constructor costs three times libyaml's composing
+    (generators per container, a memo of every node); this costs a quarter of it. Raises
+    `_Slow` where the full constructor is needed, `TypeError` for an unhashable key."""
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    typed: dict[str, Callable[[Any], Any]] = {
+        "tag:yaml.org,2002:null": loader.construct_yaml_null,
+        "tag:yaml.org,2002:bool": loader.construct_yaml_bool,
+        "tag:yaml.org,2002:int": loader.construct_yaml_int,
+        "tag:yaml.org,2002:float": loader.construct_yaml_float,
+        "tag:yaml.org,2002:timestamp": loader.construct_scalar_text,
+        "tag:yaml.org,2002:binary": loader.construct_scalar_text,
+    }
+
+    def build(node: Any) -> Any:
+        cls, tag = node.__class__, node.tag
+        if cls is scalar_node:
+            if tag == _STR:
+                return node.value
+            construct = typed.get(tag)
+            if construct is not None:
+                return construct(node)
+        elif cls is mapping_node:
+            if tag == _MAP:
+                pairs = node.value
+                data = {build(key): build(value) for key, value in pairs}
+                if len(data) != len(pairs):  # duplicate keys: reported by the full constructor
+                    raise _Slow
+                return data
+        elif tag == _SEQ:
+            return [build(item) for item in node.value]
+        if tag.startswith("!") and not tag.startswith("!!"):
+            return loader.construct_cfn(tag[1:], node)
+        raise _Slow
+
+    return build(root)
 
 
 def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
@@ -334,9 +449,10 @@ def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
         result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
         return
     loader = _Loader(text)
+    shared = "*" in text and _may_have_anchors(text)  # without anchors no node is shared
     try:
         with paused_gc():
-            tree = run_deep(loader.get_single_data, bound)
+            tree = run_deep(lambda: loader.load_tree(shared), bound)
     except yaml.MarkedYAMLError as exc:
         if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, in newer releases
             result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)

@@ -8,7 +8,9 @@ duplicate keys), on hand-written edge cases and on random documents.
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -226,7 +228,26 @@ def _documents() -> list[Any]:
     found = sorted((ROOT / "samples").glob("*.yaml")) + [
         f for f in corpus_files() if f.suffix in (".yaml", ".yml")
     ]
-    return [pytest.param(f, id=f.name) for f in found]
+    return [pytest.param(f, id=f.name) for f in found] + [
+        pytest.param(_Generated(oas), id=f"generated-{oas}") for oas in ("2.0", "3.0")
+    ]
+
+
+class _Generated:
+    """A benchmark document of 40 operations, written when a test reads it."""
+
+    def __init__(self, oas: str) -> None:
+        self.name = f"generated-{oas}.yaml"
+        self.oas = oas
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        try:
+            import generate
+        finally:
+            sys.path.remove(str(ROOT / "benchmarks"))
+        data = generate.to_yaml(generate.document(40, self.oas))
+        return data.decode(encoding) if isinstance(data, bytes) else str(data)
 
 
 @pytest.mark.parametrize("path", _documents())
@@ -277,3 +298,77 @@ def test_places_are_those_of_typed_nodes(path: Any, monkeypatch: pytest.MonkeyPa
     fast_places = places()
     monkeypatch.setattr(locate, "_Composer", yaml.CSafeLoader)
     assert fast_places == places()
+
+
+@pytest.mark.parametrize("path", _documents())
+def test_places_from_the_outline_are_those_of_the_whole_document(path: Any) -> None:
+    """Places found through the reader's outline (one member's text composed) are the places
+    composing the whole document gives, for every pointer into the tree and some that miss."""
+    from oas2gw.read import locate
+
+    text = path.read_text(encoding="utf-8")
+    parsed = parse(path.name, text, max_bytes=1 << 26, max_depth=256, max_aliases=10_000)
+    if parsed.tree is None:
+        pytest.skip("not read")
+    pointers = [*_pointers(parsed.tree), "/paths/~1missing", "/info/missing/deeper"]
+
+    def places(outline: Any) -> list[Any]:
+        source_map = locate.SourceMap(path.name)
+        source_map.add_file(path.name, text, False, outline)
+        source_map.set_root(path.name)
+        return [source_map.locate(p) for p in pointers]
+
+    assert places(parsed.outline) == places(None)
+
+
+def _json_documents() -> list[Any]:
+    found = sorted((ROOT / "samples").glob("*.json")) + [
+        f for f in corpus_files() if f.suffix == ".json"
+    ]
+    return [pytest.param(f, id=f.name) for f in found]
+
+
+def _json_places(text: str, pointers: list[str], is_json: bool) -> list[Any]:
+    from oas2gw.read import locate
+
+    source_map = locate.SourceMap("api.json")
+    source_map.add_file("api.json", text, is_json)
+    source_map.set_root("api.json")
+    return [source_map.locate(p) for p in pointers]
+
+
+@pytest.mark.parametrize("path", _json_documents())
+def test_json_places_are_those_of_composed_nodes(path: Any) -> None:
+    """Places in JSON found by scanning the text are those composing it with libyaml gives."""
+    text = path.read_text(encoding="utf-8")
+    tree = json.loads(text)
+    pointers = [*_pointers(tree), "/paths/~1missing", "/info/missing/deeper", "/0"]
+    assert _json_places(text, pointers, True) == _json_places(text, pointers, False)
+
+
+json_keys = st.sampled_from(["a", "b", "paths", "/x", "~y", "0", "1", 'q"', "é"])
+#: text libyaml composes (it refuses control characters, which JSON may hold unescaped)
+json_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\t"))
+json_trees = st.recursive(
+    st.none() | st.booleans() | st.integers() | json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_keys, inner, max_size=3),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tree=st.dictionaries(json_keys, json_trees, max_size=4) | st.lists(json_trees, max_size=3),
+    indent=st.sampled_from([None, 0, 2, 4]),
+    separators=st.sampled_from([(",", ":"), (", ", ": "), (" ,  ", " :\n ")]),
+    repeat=st.booleans(),
+)
+def test_random_json_places_are_those_of_composed_nodes(
+    tree: Any, indent: int | None, separators: tuple[str, str], repeat: bool
+) -> None:
+    text = json.dumps(tree, indent=indent, separators=separators, ensure_ascii=False)
+    if repeat and isinstance(tree, dict) and tree and text.endswith("}"):
+        key = json.dumps(next(iter(tree)))  # a repeated member: the last one is the tree's
+        text = text[:-1] + f', {key}: {{"b": [1, {{"a": 2}}]}}}}'
+    pointers = [*_pointers(json.loads(text)), "/a/b", "/b/0/a/zz", "/0/1/a"]
+    assert _json_places(text, pointers, True) == _json_places(text, pointers, False)

@@ -96,7 +96,7 @@ class _Reader:
 
     def read(self) -> Document:
         parsed = self._parse()
-        self.map.add_file(self.name, parsed.text, parsed.format == "json")
+        self.map.add_file(self.name, parsed.text, parsed.format == "json", parsed.outline)
         self.map.set_root(self.name)
         self.doc.diagnostics.extend(parsed.diagnostics)
         root = parsed.tree

@@ -355,7 +355,7 @@ class RefResolver:
             self._report(codes.E124, f"$ref {location!r} cannot be read: {detail}", doc, here)
             return None
         parsed = parse(name, data, **self.limits)
-        self.map.add_file(name, parsed.text, parsed.format == "json")
+        self.map.add_file(name, parsed.text, parsed.format == "json", parsed.outline)
         # placed in their own file already; their pointers are not pointers into the tree
         self.diagnostics.extend(replace(d, pointer="") for d in parsed.diagnostics)
         if parsed.tree is None or any(d.is_error for d in parsed.diagnostics):

@@ -60,6 +60,12 @@ _STACK_PER_LEVEL = 1024
 _MAX_THREAD_STACK = 1 << 30
 
 
+#: the first two tokens of a pointer -> (index of the member's key, index where its value ends,
+#: line of the key, whether every member of its value is listed too): the text a location
+#: under the member can be found in; `()` is the root mapping (every member listed)
+Outline = dict[tuple[str, ...], tuple[int, int, int, bool]]
+
+
 @dataclass
 class Parsed:
     """One file read: its text (kept for lazy locations) and its tree."""
@@ -76,6 +82,8 @@ class Parsed:
     tree_shaped: bool = False
     #: the `$ref` sites of the tree, when the shape check found them on its way
     sites: Sites | None = None
+    #: where the top two levels' members are written (YAML read by the fast path only)
+    outline: Outline | None = None
 
     @property
     def ok(self) -> bool:
@@ -282,6 +290,8 @@ class _Loader(yaml.CSafeLoader):
         self.duplicates: list[tuple[int, Any, yaml.Mark]] = []
         self.bad_tags: list[tuple[str, yaml.Mark]] = []
         self._tags: dict[str, str] = {}
+        #: where the members of the top two levels are, when `_build` built the tree
+        self.outline: Outline | None = None
 
     def construct_plain_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
@@ -345,7 +355,9 @@ class _Loader(yaml.CSafeLoader):
             return None
         if not shared:
             try:
-                return _build(node, self)
+                tree = _build(node, self)
+                self.outline = _outline(node, tree)
+                return tree
             except (_Slow, TypeError, RecursionError):
                 # what a CloudFormation tag's subtree recorded, the full constructor records again
                 self.bad_tags, self.duplicates = [], []
@@ -443,6 +455,29 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
     return build(root)
 
 
+def _outline(root: yaml.Node, tree: Any) -> Outline:
+    """Where each member of the root mapping and of the mappings it holds is written (10,000
+    entries for 10,000 paths), so that a location under one composes that member's text
+    rather than the whole document (`locate`). The nodes pair with the tree's keys in order:
+    `_build` leaves no duplicate keys."""
+    outline: Outline = {}
+    if not (isinstance(root, yaml.MappingNode) and root.tag == _MAP and type(tree) is dict):
+        return outline
+    mark = root.start_mark
+    outline[()] = (mark.index, root.end_mark.index, mark.line, True)
+    for (key_node, value_node), (key, value) in zip(root.value, tree.items(), strict=True):
+        token = str(key)
+        mark = key_node.start_mark
+        listed = isinstance(value_node, yaml.MappingNode) and value_node.tag == _MAP
+        outline[(token,)] = (mark.index, value_node.end_mark.index, mark.line, listed)
+        if listed:
+            for (inner_key, inner_value), name in zip(value_node.value, value, strict=True):
+                mark = inner_key.start_mark
+                end = inner_value.end_mark.index
+                outline[(token, str(name))] = (mark.index, end, mark.line, False)
+    return outline
+
+
 def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
     bound = _safe_nesting(text, max_depth)
     if bound is None:
@@ -476,6 +511,7 @@ def _parse_yaml(result: Parsed, text: str, max_depth: int) -> None:
     finally:
         loader.dispose()
     result.tree = tree
+    result.outline = loader.outline
     for tag, mark in loader.bad_tags:
         result.diagnostics.append(
             Diagnostic(

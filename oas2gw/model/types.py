@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.fields import FieldInfo
 
 #: A string, or a CloudFormation intrinsic function kept as its JSON form.
@@ -30,9 +30,9 @@ RESPONSE_TRANSFER_MODES = ("BUFFERED", "STREAM")
 AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 
 
-def _upper(value: Any) -> Any:
-    """API Gateway accepts enum values in any case; we keep them upper case."""
-    return value.upper() if isinstance(value, str) else value
+#: API Gateway accepts enum values in any case; we keep them upper case (in pydantic's core,
+#: without a Python call per value)
+Upper = Annotated[str, StringConstraints(to_upper=True)]
 
 
 class Frozen(BaseModel):
@@ -57,12 +57,10 @@ class IntegrationResponse(Frozen):
     selection_pattern: str | None = Field(None, alias="selectionPattern")
     response_parameters: dict[str, Text] = Field(default_factory=dict, alias="responseParameters")
     response_templates: dict[str, Text] = Field(default_factory=dict, alias="responseTemplates")
-    content_handling: str | None = Field(None, alias="contentHandling")
+    content_handling: Upper | None = Field(None, alias="contentHandling")
     #: extension keys the model does not know, kept verbatim
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
     pointer: str = Field("", exclude=True)
-
-    _norm = field_validator("content_handling", mode="before")(lambda v: _upper(v))
 
     @field_validator("status_code", mode="before")
     @classmethod
@@ -73,37 +71,27 @@ class IntegrationResponse(Frozen):
 class Integration(Frozen):
     """Every member of botocore's PutIntegration input, plus the integration responses."""
 
-    type: str
-    http_method: str | None = Field(
+    type: Upper
+    http_method: Upper | None = Field(
         None, alias="httpMethod", json_schema_extra=api("integrationHttpMethod")
     )
     uri: Text | None = None
-    connection_type: str | None = Field(None, alias="connectionType")
+    connection_type: Upper | None = Field(None, alias="connectionType")
     connection_id: Text | None = Field(None, alias="connectionId")
     credentials: Text | None = None
     request_parameters: dict[str, Text] = Field(default_factory=dict, alias="requestParameters")
     request_templates: dict[str, Text] = Field(default_factory=dict, alias="requestTemplates")
-    passthrough_behavior: str | None = Field(None, alias="passthroughBehavior")
+    passthrough_behavior: Upper | None = Field(None, alias="passthroughBehavior")
     cache_namespace: Text | None = Field(None, alias="cacheNamespace")
     cache_key_parameters: tuple[str, ...] = Field((), alias="cacheKeyParameters")
-    content_handling: str | None = Field(None, alias="contentHandling")
+    content_handling: Upper | None = Field(None, alias="contentHandling")
     timeout_in_millis: int | None = Field(None, alias="timeoutInMillis")
     tls_config: TlsConfig | None = Field(None, alias="tlsConfig")
-    response_transfer_mode: str | None = Field(None, alias="responseTransferMode")
+    response_transfer_mode: Upper | None = Field(None, alias="responseTransferMode")
     integration_target: Text | None = Field(None, alias="integrationTarget")
     responses: tuple[IntegrationResponse, ...] = ()
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
     pointer: str = Field("", exclude=True)
-
-    _norm = field_validator(
-        "type",
-        "http_method",
-        "connection_type",
-        "passthrough_behavior",
-        "content_handling",
-        "response_transfer_mode",
-        mode="before",
-    )(lambda v: _upper(v))
 
 
 class MethodResponse(Frozen):
@@ -118,8 +106,8 @@ class MethodResponse(Frozen):
 
 
 class Method(Frozen):
-    http_method: str = Field(alias="httpMethod")
-    authorization_type: str = Field("NONE", alias="authorizationType")
+    http_method: Upper = Field(alias="httpMethod")
+    authorization_type: Upper = Field("NONE", alias="authorizationType")
     #: the authorizer's name; the plan looks up its id
     authorizer: str | None = Field(None, alias="authorizer", json_schema_extra=api("authorizerId"))
     authorization_scopes: tuple[str, ...] = Field((), alias="authorizationScopes")
@@ -136,8 +124,6 @@ class Method(Frozen):
     responses: tuple[MethodResponse, ...] = ()
     integration: Integration | None = None
     pointer: str = Field("", exclude=True)
-
-    _norm = field_validator("http_method", "authorization_type", mode="before")(lambda v: _upper(v))
 
 
 class Resource(Frozen):
@@ -158,7 +144,7 @@ class Authorizer(Frozen):
     """A custom or Cognito authorizer, from a security scheme's `x-amazon-apigateway-authorizer`."""
 
     name: str
-    type: str  # TOKEN | REQUEST | COGNITO_USER_POOLS
+    type: Upper  # TOKEN | REQUEST | COGNITO_USER_POOLS
     authorizer_uri: Text | None = Field(None, alias="authorizerUri")
     authorizer_credentials: Text | None = Field(None, alias="authorizerCredentials")
     identity_source: Text | None = Field(None, alias="identitySource")
@@ -170,8 +156,6 @@ class Authorizer(Frozen):
     jwt_configuration: dict[str, Any] | None = Field(None, alias="jwtConfiguration")
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
     pointer: str = Field("", exclude=True)
-
-    _norm = field_validator("type", mode="before")(lambda v: _upper(v))
 
 
 class GatewayResponse(Frozen):
@@ -195,7 +179,7 @@ class ApiModel(Frozen):
     #: the OpenAPI version the model was read from ("2.0", "3.0.3", ...), or None from AWS
     openapi_version: str | None = Field(None, exclude=True)
     binary_media_types: tuple[str, ...] = Field((), alias="binaryMediaTypes")
-    api_key_source: str | None = Field(None, alias="apiKeySource")
+    api_key_source: Upper | None = Field(None, alias="apiKeySource")
     minimum_compression_size: int | None = Field(None, alias="minimumCompressionSize")
     endpoint_configuration: dict[str, Any] | None = Field(None, alias="endpointConfiguration")
     policy: Any = None
@@ -211,8 +195,6 @@ class ApiModel(Frozen):
     resources: tuple[Resource, ...] = ()
     #: root extension keys the model does not know, kept verbatim
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
-
-    _norm = field_validator("api_key_source", mode="before")(lambda v: _upper(v))
 
     def iter_methods(self) -> list[tuple[Resource, Method]]:
         return [(r, m) for r in self.resources for m in r.methods]

@@ -22,7 +22,7 @@ from oas2gw.read.cfn import (
 )
 from oas2gw.read.locate import SourceMap, Tokens
 from oas2gw.read.refs import RefResolver, make_doc
-from oas2gw.read.source import CFN_TAGS, Parsed, parse, read_file
+from oas2gw.read.source import CFN_TAGS, Parsed, decode, parse_text, read_file
 
 _NOT_PATHS = ("", "-", "<text>", "<stdin>")
 
@@ -153,7 +153,11 @@ class _Reader:
             data = read_file(path, self.name, self.options.max_bytes)
         if isinstance(data, Parsed):
             return data
-        return parse(self.name, data, **self.limits)
+        result = decode(self.name, data, self.options.max_bytes)
+        del data  # the bytes go before the tree is built
+        return parse_text(
+            result, max_depth=self.options.max_depth, max_aliases=self.options.max_aliases
+        )
 
     def _resolve(self, parsed: Parsed, body: Any, template: Any, intrinsics: Intrinsics) -> Any:
         text = parsed.text or ""

@@ -118,12 +118,29 @@ def parse(
     name: str, data: str | bytes, *, max_bytes: int, max_depth: int, max_aliases: int
 ) -> Parsed:
     """Parse one document; never raises."""
+    result = decode(name, data, max_bytes)
+    del data
+    return parse_text(result, max_depth=max_depth, max_aliases=max_aliases)
+
+
+def decode(name: str, data: str | bytes, max_bytes: int) -> Parsed:
+    """The first half of `parse`: the text, or why there is none. A caller that read the bytes
+    lets them go before `parse_text` builds the tree (at 10,000 operations the bytes are 20 MiB
+    of the reader's peak)."""
     result = Parsed(name)
     try:
-        text = _decode(result, data, max_bytes)
-        if text is None:
-            return result
-        result.text = text
+        result.text = _decode(result, data, max_bytes)
+    except MemoryError:
+        result.fail(codes.E105, "the document does not fit in memory", 1)
+    return result
+
+
+def parse_text(result: Parsed, *, max_depth: int, max_aliases: int) -> Parsed:
+    """The second half of `parse`: the tree of `decode`'s text."""
+    text = result.text
+    if text is None or result.diagnostics:
+        return result
+    try:
         if not text or text.isspace():  # `strip()` would copy the whole text to say so
             return result.fail(codes.E103, "the document is empty", 1)
         if _looks_like_json(text) and _parse_json(result, text, max_depth):

@@ -246,7 +246,7 @@ def import_(
     if apply and (check or output is not None):
         fail("--apply makes the calls itself: it takes neither -o nor --check")
     options = read_options(resource, var, condition, max_bytes, max_depth, max_aliases)
-    result = api.load(spec, options=options)
+    result = api.load(spec, options=options, keep_tree=False)
     report(result.diagnostics, format)
     model = result.model
     if model is None or (result.failed() and not force):
@@ -272,6 +272,7 @@ def import_(
         # it is written); to standard output, whole, so a pipe into bash never runs a part
         chunked=output is not None and not check,
     )
+    del model  # the plan holds what the script needs: the model goes before it is written
     report(rendered.diagnostics, format)
     if not rendered.rendered:
         fail(f"{spec}: not imported: fix the errors above", ExitCode.FINDINGS)

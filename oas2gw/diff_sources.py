@@ -105,7 +105,7 @@ def read_side(
     # what API Gateway would hold is compared, not OpenAPI conformance (`validate` checks that,
     # and it is most of the cost of reading a large document); the reader applies the limits
     quick = replace(options, validate_schema=False)
-    result = load(spec, options=quick, rules=False)
+    result = load(spec, options=quick, rules=False, keep_tree=False)
     model = normalize(result.model) if result.model is not None else None
     return Side(spec, kind, model, result.diagnostics)
 

@@ -9,7 +9,7 @@ imported inside the functions that need them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from oas2gw.diagnostics import Diagnostic, Severity, has_errors
@@ -41,16 +41,19 @@ def load(
     text: str | bytes | None = None,
     options: ReadOptions | None = None,
     rules: bool = True,
+    keep_tree: bool = True,
 ) -> LoadResult:
     """Read a document (path, or `text` named by `source`) into an `ApiModel`.
 
     Diagnostics come from reading, OpenAPI structure, the model builder and API Gateway's rules,
     each located at file:line:column. `model` is None only when nothing could be read.
+    Without `keep_tree`, the document's tree is let go while the model is built (a smaller
+    peak) and `document.tree` is None.
     """
     from oas2gw.collector import paused
 
     with paused():
-        return _load(source, text, options, rules)
+        return _load(source, text, options, rules, keep_tree)
 
 
 def _load(
@@ -58,6 +61,7 @@ def _load(
     text: str | bytes | None,
     options: ReadOptions | None,
     rules: bool,
+    keep_tree: bool = True,
 ) -> LoadResult:
     from oas2gw.model.build import build_model
     from oas2gw.model.build_codes import E260
@@ -67,7 +71,9 @@ def _load(
     diags = list(doc.diagnostics)
     model = None
     if doc.tree is not None:
-        model, built = build_model(doc.tree)
+        model, built = build_model(doc.tree, consume=not keep_tree)
+        if not keep_tree:
+            doc = replace(doc, tree=None)
         diags.extend(built)
         if doc.api_service == "apigatewayv2":
             diags.append(
@@ -97,8 +103,6 @@ def _check_rules(model: ApiModel) -> list[Diagnostic]:
 
 
 def _locate(diag: Diagnostic, doc: Document) -> Diagnostic:
-    from dataclasses import replace
-
     located = diag.located(doc.locator)
     if located.location is None and located.file is None:
         located = replace(located, file=doc.name)

@@ -80,7 +80,7 @@ Action = Literal["call", "create_resource", "ensure", "delete_method"]
 BUILTIN_MODELS = frozenset({"Empty", "Error"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """An id known only at run time: `Ref("resource", "/pets")`, `Ref("rest_api")`."""
 
@@ -91,7 +91,7 @@ class Ref:
         return {"ref": self.kind, "key": self.key} if self.key else {"ref": self.kind}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sub:
     """A string assembled at run time from literal parts and references."""
 
@@ -101,7 +101,7 @@ class Sub:
         return {"sub": [p if isinstance(p, str) else p.to_json() for p in self.parts]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One API call (or a guarded one; see the module docstring for each `action`).
 
@@ -227,6 +227,9 @@ class _Planner:
     steps: list[Step] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: shared parameters of the method steps (see `_method`)
+    where: dict[str, dict[str, Ref | Sub]] = field(default_factory=dict)
+    verbs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def build(self) -> Plan:
         m = self.model
@@ -336,13 +339,20 @@ class _Planner:
     def _method(self, path: str, method: Method) -> None:
         path = resource_path(path)
         label = f"{method.http_method} {path}"
-        where: dict[str, Ref | Sub] = {"restApiId": REST_API, "resourceId": Ref("resource", path)}
+        # the steps' parameters are only read: one `where` per path, one `verb` per HTTP method
+        where = self.where.get(path)
+        if where is None:
+            where = self.where[path] = {"restApiId": REST_API, "resourceId": Ref("resource", path)}
         http_method = method.http_method
-        verb = {"httpMethod": http_method}
+        verb = self.verbs.get(http_method)
+        if verb is None:
+            verb = self.verbs[http_method] = {"httpMethod": http_method}
         steps = self.steps
         steps.append(Step("delete_method", "DeleteMethod", verb, where, label, key=path))
         params, refs = _method_params(method, self.model.default_request_validator)
-        steps.append(Step("call", "PutMethod", verb | params, where | refs, label))
+        steps.append(
+            Step("call", "PutMethod", verb | params, where | refs if refs else where, label)
+        )
         for response in method.responses:
             params = {"httpMethod": http_method, _MR_STATUS: response.status_code}
             params = _add_fields(params, response, _MR_NAMES)

@@ -270,10 +270,16 @@ def _prepare_export_dump(files: list[str], out: str) -> Callable[[], object]:
         return _cli(["export", "--from-dump", files[0], "-o", out])
 
     def run() -> object:
-        result = export_api(dumps=[files[0]])
-        if result.text is None:
+        # as `oas2gw export -o FILE` does: the text written as it is rendered
+        try:
+            result = export_api(dumps=[files[0]], chunked=True)
+        except TypeError:  # a library without chunked export
+            result = export_api(dumps=[files[0]])
+        pieces = getattr(result, "chunks", None)
+        if result.text is None and pieces is None:
             raise CommandFailed("; ".join(d.render() for d in result.diagnostics[:2]))
-        _write_back(result.text.encode("utf-8"), out)
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.writelines([result.text] if result.text is not None else pieces)
         return f"{len(result.diagnostics)} diagnostics"
 
     return run

@@ -222,10 +222,12 @@ def export(
     keep_defaults: bool = False,
     into: str | os.PathLike[str] | None = None,
     options: ReadOptions | None = None,
+    chunked: bool = False,
 ) -> ExportResult:
     """A REST API as OpenAPI: from the live API `rest_api_id` (through `client`, or one made
     from the usual AWS environment) or from saved `get-resources` JSON (`dumps`); as new text,
-    or merged into the document `into` keeping its comments and layout."""
+    or merged into the document `into` keeping its comments and layout. `chunked=True` gives
+    new text as `result.chunks`, rendered as it is taken (never held whole)."""
     from oas2gw.export.command import export_api
 
     return export_api(
@@ -237,6 +239,7 @@ def export(
         keep_defaults=keep_defaults,
         into=into,
         options=options,
+        chunked=chunked,
     )
 
 

@@ -412,16 +412,19 @@ def export(
         fmt=format.value,
         keep_defaults=keep_defaults,
         into=into,
+        # to a file, written as it is rendered; to standard output, whole
+        chunked=output is not None,
     )
     report(result.diagnostics, OutputFormat.text)
-    if result.failed or result.text is None:
+    content = result.text if result.text is not None else result.chunks
+    if result.failed or content is None:
         raise typer.Exit(int(ExitCode.USAGE))
     target = output if output is not None else into
     if target is None:
-        sys.stdout.write(result.text)
+        sys.stdout.write(content if isinstance(content, str) else "".join(content))
     elif target != into or result.changed:
         try:
-            write_atomic(target, result.text)
+            write_atomic(target, content)
         except OSError as exc:
             fail(f"{target}: cannot write: {exc.strerror or exc}")
     raise typer.Exit(int(ExitCode.OK))

@@ -203,9 +203,7 @@ def test_bad_input_gets_its_committed_answer_from_every_command(
     assert answers == json.loads(golden.read_text(encoding="utf-8"))
 
 
-def test_duplicate_keys_fail_validate(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_duplicate_keys_fail_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for name in sorted(DUPLICATES):
         prepare(name, tmp_path)

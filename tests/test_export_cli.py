@@ -45,6 +45,19 @@ def test_swagger_json_to_a_file(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["swagger"] == "2.0"
 
 
+def test_a_file_gets_what_standard_output_gets(tmp_path: Path) -> None:
+    """`-o FILE` writes the text as it is rendered (in pieces); the file is the same text."""
+    a, b = dump_files(tmp_path)
+    for oas in ("3.0", "2.0"):
+        for fmt in ("yaml", "json"):
+            out = tmp_path / f"api-{oas}.{fmt}"
+            args = ["export", "--from-dump", a, "--from-dump", b, "--oas", oas, "--format", fmt]
+            printed = run(*args)
+            written = run(*args, "-o", str(out))
+            assert printed.exit_code == written.exit_code == 0, written.output
+            assert out.read_text(encoding="utf-8") == printed.stdout
+
+
 def test_keep_defaults_writes_the_filled_in_values(tmp_path: Path) -> None:
     a, b = dump_files(tmp_path)
     result = run("export", "--from-dump", a, "--from-dump", b, "--keep-defaults")

@@ -27,6 +27,7 @@ from oas2gw.emit.openapi import (
     _yaml_sequence,
     build_openapi,
     render_text,
+    yaml_chunks,
 )
 from oas2gw.export.dump import read_dump
 
@@ -88,6 +89,7 @@ def reference_yaml(tree: Any) -> str:
 
 def assert_same_as_reference(tree: Any) -> None:
     assert render_text(tree) == reference_yaml(tree)
+    assert "".join(yaml_chunks(tree)) == reference_yaml(tree)
     for seq in ("", "  "):  # `export --into` writes blocks at a column, lists indented or not
         for column in ("", "    "):
             if isinstance(tree, dict) and tree:
@@ -218,3 +220,20 @@ def test_multiline_edges_read_back_equal(value: str) -> None:
     text = render_text({"k": value})
     assert yaml.load(text, Loader=yaml.CSafeLoader) == {"k": value}
     assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == {"k": value}
+
+
+def test_chunks_join_to_the_text_whatever_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`yaml_chunks` cuts between members of the top two levels; small chunks cut after
+    every one of them and still join to the same text."""
+    from oas2gw.emit import openapi
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate  # benchmarks/ is not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    tree = generate.document(60, "3.0")
+    monkeypatch.setattr(openapi, "_CHUNK_PIECES", 1)
+    chunks = list(yaml_chunks(tree))
+    assert len(chunks) > len(tree["paths"])
+    assert "".join(chunks) == render_text(tree)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import orjson
@@ -74,6 +75,16 @@ def emit_openapi(
 ) -> tuple[str, list[Diagnostic]]:
     tree, diags = build_openapi(model, oas)
     return render_text(tree, fmt), diags
+
+
+def emit_openapi_chunks(
+    model: ApiModel, oas: OasVersion = "3.0", fmt: TextFormat = "yaml"
+) -> tuple[Iterator[str], list[Diagnostic]]:
+    """`emit_openapi`, the text in pieces (`yaml_chunks`); the findings are all known first."""
+    tree, diags = build_openapi(model, oas)
+    if fmt == "json":
+        return iter([render_text(tree, fmt)]), diags
+    return yaml_chunks(tree), diags
 
 
 def schema_ref(name: str, oas: OasVersion) -> str:
@@ -698,6 +709,33 @@ def _yaml_sequence(node: list[Any], indent: str, out: list[str], seq: str = "") 
     writer = _YamlWriter(seq)
     writer.sequence(node, indent)
     out.extend(writer.out)
+
+
+def yaml_chunks(tree: Any) -> Iterator[str]:
+    """`render_yaml(tree)` in pieces: each member of the top level, and each member of a
+    mapping there (each path, each component section), joined on its own. A member's lines do
+    not depend on its neighbours, so the pieces join to the same text; a caller that writes
+    them as they come never holds the whole text or the list of its parts."""
+    if not (isinstance(tree, dict) and tree):
+        yield render_yaml(tree)
+        return
+    writer = _YamlWriter()
+    out = writer.out
+    for key, value in tree.items():
+        if type(value) is dict and value:
+            out += _string(key if type(key) is str else str(key)), ":\n"
+            for inner_key, inner_value in value.items():
+                writer.mapping({inner_key: inner_value}, "  ", "  ")
+                if len(out) >= _CHUNK_PIECES:
+                    yield "".join(out)
+                    out.clear()
+        else:
+            writer.mapping({key: value}, "", "")
+    yield "".join(out)
+
+
+#: pieces of text joined into one chunk (a few hundred KB)
+_CHUNK_PIECES = 1 << 15
 
 
 def render_yaml(tree: Any) -> str:

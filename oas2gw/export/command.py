@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oas2gw.collector import paused
 from oas2gw.diagnostics import Diagnostic, error, has_errors
-from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi
+from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi, emit_openapi_chunks
 from oas2gw.export import codes as C
 from oas2gw.model.types import ApiModel
 
@@ -20,17 +20,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExportResult:
-    """The exported text (None when the source could not be read) and every finding."""
+    """The exported text (None when the source could not be read, or when it comes as
+    `chunks`) and every finding."""
 
     text: str | None
     model: ApiModel | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: with `into`: whether the document changes
     changed: bool = True
+    #: `export_api(chunked=True)`: the text in pieces, rendered as they are taken
+    chunks: Iterator[str] | None = None
 
     @property
     def failed(self) -> bool:
-        return self.text is None or has_errors(self.diagnostics)
+        return (self.text is None and self.chunks is None) or has_errors(self.diagnostics)
 
 
 def read_source(
@@ -71,11 +74,25 @@ def export_api(
     keep_defaults: bool = False,
     into: str | os.PathLike[str] | None = None,
     options: ReadOptions | None = None,
+    chunked: bool = False,
 ) -> ExportResult:
     """Export a REST API as OpenAPI text, or merged into the document `into` (read with
-    `options`: its limits, template resource, variables and conditions)."""
+    `options`: its limits, template resource, variables and conditions). `chunked=True` gives
+    new text as `chunks` instead of `text`, for a caller that writes it as it comes and so
+    never holds all of it (a merge still comes as `text`)."""
     with paused():
-        return _export(rest_api_id, dumps, client, oas, fmt, keep_defaults, into, options)
+        result = _export(
+            rest_api_id, dumps, client, oas, fmt, keep_defaults, into, options, chunked
+        )
+    if result.chunks is None:
+        return result
+    return replace(result, chunks=_paused_chunks(result.chunks))
+
+
+def _paused_chunks(chunks: Iterator[str]) -> Iterator[str]:
+    """The pieces rendered with the collector paused until the last, as the text would be."""
+    with paused():
+        yield from chunks
 
 
 def _export(
@@ -87,6 +104,7 @@ def _export(
     keep_defaults: bool,
     into: str | os.PathLike[str] | None,
     options: ReadOptions | None = None,
+    chunked: bool = False,
 ) -> ExportResult:
     if (rest_api_id is None) == (not dumps):
         return ExportResult(
@@ -98,12 +116,16 @@ def _export(
     if model is None:
         return ExportResult(None, None, diags)
     if into is None:
-        text, emitted = emit_openapi(model, oas, fmt)
         source = (
             f"apigateway:{rest_api_id}"
             if rest_api_id is not None
             else ", ".join(os.fspath(d) for d in dumps)
         )
+        if chunked:
+            chunks, emitted = emit_openapi_chunks(model, oas, fmt)
+            found = diags + [replace(d, file=source) for d in emitted]
+            return ExportResult(None, model, found, chunks=chunks)
+        text, emitted = emit_openapi(model, oas, fmt)
         return ExportResult(text, model, diags + [replace(d, file=source) for d in emitted])
     from oas2gw.export.merge import merge_into
 

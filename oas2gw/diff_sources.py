@@ -221,14 +221,22 @@ def diff_sides(
             client = factory()
         except Exception:  # reported once per side by `read_side`, with the reason
             client = None
+    saved = _saved_json(left), _saved_json(right)
+    # a document last: its reading peaks highest, and then only the other side's model is held
+    # beside it (at 10,000 operations 199 MiB against 226 the other way round)
+    first = 1 if saved[1] and not saved[0] and not left.startswith(LIVE_PREFIX) else 0
     with gc_paused():
-        memo = MethodMemo() if _saved_json(left) and _saved_json(right) else None
-        a = read_side(
-            left, options=options, client=client, client_factory=client_factory, memo=memo
-        )
-        b = read_side(
-            right, options=options, client=client, client_factory=client_factory, memo=memo
-        )
+        memo = MethodMemo() if all(saved) else None
+        sides: dict[int, Side] = {}
+        for index in (first, 1 - first):
+            sides[index] = read_side(
+                (left, right)[index],
+                options=options,
+                client=client,
+                client_factory=client_factory,
+                memo=memo,
+            )
+        a, b = sides[0], sides[1]
         del memo
         if a.model is None or b.model is None:
             return DiffResult(a, b)

@@ -96,3 +96,26 @@ def test_load_without_the_tree_gives_the_same_model_and_findings() -> None:
     assert dropped.diagnostics == kept.diagnostics
     dump = orjson.dumps
     assert dump(dropped.model.model_dump(mode="json")) == dump(kept.model.model_dump(mode="json"))
+
+
+def test_reading_a_dump_that_lets_its_json_go_builds_the_same_model(tmp_path: Path) -> None:
+    import sys
+
+    from oas2gw.diagnostics import DiagnosticList
+    from oas2gw.export.dump import AwsParts, classify, model_from_aws, read_dump
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate  # benchmarks/ is not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    dump = tmp_path / "resources.json"
+    dump.write_bytes(generate.to_json(generate.resources_dump(80)))
+    consumed, _ = read_dump([dump])  # reads with consume=True
+    parts = AwsParts()
+    classify(orjson.loads(dump.read_bytes()), parts, str(dump), DiagnosticList())
+    kept, _ = model_from_aws(parts)
+    assert consumed == kept
+    fresh = AwsParts()
+    classify(orjson.loads(dump.read_bytes()), fresh, str(dump), DiagnosticList())
+    assert parts.resources == fresh.resources  # without `consume`, the JSON is left alone

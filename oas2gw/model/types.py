@@ -49,7 +49,7 @@ class Frozen(BaseModel):
         the model. The models are frozen and nothing here changes a dict or a fields set in
         place (`model_copy` copies the set first); neither may a caller."""
         values = self.__dict__
-        for name, share in _dict_fields(type(self)):
+        for name, share in _DICT_FIELDS.get(type(self), ()):
             value = values[name]
             if type(value) is not dict:
                 continue
@@ -57,7 +57,7 @@ class Frozen(BaseModel):
                 values[name] = _EMPTY
             elif share:
                 try:
-                    key = (name, *value.items())
+                    key = (share, *value.items())
                     values[name] = _DICTS[key]
                 except KeyError:
                     if len(_DICTS) < _KEPT:
@@ -72,13 +72,17 @@ class Frozen(BaseModel):
             shared = _FIELDS_SETS.setdefault(members, fields)
         _set_attribute(self, "__pydantic_fields_set__", shared)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _DICT_FIELDS[cls] = _dict_fields(cls)
 
-@functools.cache
-def _dict_fields(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
-    """The fields that hold a dict (or None), not a string or a dict (`Text`), and whether
-    equal ones are shared: those whose values are strings, flags or `Text` (whose values of
-    one type compare equal only when they are the same value; `Any` could hold `1` and
-    `True`, which compare equal)."""
+
+def _dict_fields(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """The fields that hold a dict (or None), not a string or a dict (`Text`), each with the
+    key its equal dicts are shared under: `(class, field)` for those whose values are strings,
+    flags or `Text` (whose values of one type compare equal only when they are the same
+    value), None for the others (`Any` could hold `1` and `True`, which compare equal)."""
     out = []
     for name, info in cls.model_fields.items():
         kinds = [a for a in typing.get_args(info.annotation) if a is not type(None)]
@@ -86,8 +90,12 @@ def _dict_fields(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
             kinds = [info.annotation]
         if kinds and all(typing.get_origin(a) is dict for a in kinds):
             value_types = {typing.get_args(a)[1] if typing.get_args(a) else Any for a in kinds}
-            out.append((name, value_types <= {str, bool, Text}))
+            out.append((name, (cls, name) if value_types <= {str, bool, Text} else None))
     return tuple(out)
+
+
+#: each model class's dict fields (`_dict_fields`), filled as the classes are made
+_DICT_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
 
 
 #: the one empty dict that empty dict fields hold

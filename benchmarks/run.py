@@ -478,10 +478,13 @@ def measure(
     repeat: int,
     warm: list[Path] | None = None,
 ) -> Row:
-    """Best of `repeat` fresh processes (peak memory: the best run's)."""
+    """Best of `repeat` fresh processes (peak memory: the best run's); a run that takes over
+    `QUICK` seconds is not repeated (a ruamel round trip of 10,000 operations takes minutes)."""
     row = Row(size, task, " + ".join(f.name for f in files), floor)
     best: dict[str, Any] | None = None
     for _ in range(repeat):
+        if best is not None and best["seconds"] > QUICK:
+            break
         got = _spawn(task, files, gc_policy, warm=warm)
         if got.get("status") != "ok":
             row.status, row.note = got.get("status", "error"), got.get("note", "")
@@ -493,6 +496,10 @@ def measure(
     row.seconds, row.peak_mib = best["seconds"], best["peak_mib"]
     row.baseline_mib, row.result = best["baseline_mib"], best.get("result")
     return row
+
+
+#: seconds under which a run is repeated for the best of `--repeat`
+QUICK = 10.0
 
 
 def plan(size: int, data: Path) -> list[tuple[str, list[Path], str | None]]:
@@ -580,8 +587,6 @@ def run_suite(
     warm_inputs = [files for _, files, _ in plan(WARM_SIZE, data)]
     rows: list[Row] = []
     for size in sizes:
-        # a 10,000-operation ruamel round trip takes minutes: measure the big ones once
-        times = repeat if size < 10_000 else 1
         entries = plan(size, data)
         needed = {floor for task, _, floor in entries if floor and (not only or task in only)}
         needed |= {
@@ -593,7 +598,7 @@ def run_suite(
             if only and task not in only and not _is_needed(task, files, needed):
                 continue
             warm = warm_inputs[index] if warm_first else None
-            row = measure(size, task, files, floor, gc_policy, times, warm)
+            row = measure(size, task, files, floor, gc_policy, repeat, warm)
             if floor and row.status == "ok":
                 base = _find_floor(rows, size, floor)
                 if base is not None and base.seconds and row.seconds is not None:
@@ -699,7 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ops", type=int, action="append", help="sizes (repeatable)")
     parser.add_argument("--gc", choices=("default", "off"), default="default",
                         help="garbage-collector policy of every timed task")  # fmt: skip
-    parser.add_argument("--repeat", type=int, default=3, help="best of N (1 at 10,000)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="best of N (runs over 10 s are not repeated)"
+    )
     parser.add_argument("--only", action="append", help="only these tasks (and their floors)")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "oas2gw-bench")
     parser.add_argument("--json", type=Path, help="write the results here")

@@ -372,3 +372,11 @@ def test_random_json_places_are_those_of_composed_nodes(
         text = text[:-1] + f', {key}: {{"b": [1, {{"a": 2}}]}}}}'
     pointers = [*_pointers(json.loads(text)), "/a/b", "/b/0/a/zz", "/0/1/a"]
     assert _json_places(text, pointers, True) == _json_places(text, pointers, False)
+
+
+def test_nesting_past_python_s_recursion_says_so() -> None:
+    """A limit set past what Python's recursion follows: E106 names both, not the limit alone."""
+    text = "a: " + "[" * 3000 + "]" * 3000 + "\n"
+    result = parse("deep.yaml", text, max_bytes=1 << 20, max_depth=5000, max_aliases=100)
+    [diag] = result.diagnostics
+    assert diag.code == "E106" and "recursion" in diag.message and "5000" in diag.message

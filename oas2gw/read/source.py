@@ -8,6 +8,7 @@ encoding, syntax, size, depth, alias bombs) is a located diagnostic, never an ex
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -152,8 +153,13 @@ def parse_text(result: Parsed, *, max_depth: int, max_aliases: int) -> Parsed:
                 result.fail(codes.E103, "the document holds no value", 1)
             return result
         _check_shape(result, max_depth, max_aliases)
-    except RecursionError:
-        result.fail(codes.E106, f"nesting deeper than the {max_depth}-level limit", 1)
+    except RecursionError:  # below a --max-depth set past what Python's recursion can follow
+        result.fail(
+            codes.E106,
+            f"nesting too deep to read: past the {sys.getrecursionlimit()} levels Python's "
+            f"recursion can follow (the limit set is {max_depth} levels)",
+            1,
+        )
     except MemoryError:
         result.fail(codes.E105, "the document does not fit in memory", 1)
     return result

@@ -39,7 +39,8 @@ E105 = register(
 E106 = register(
     "E106",
     "nesting too deep",
-    "The document nests collections deeper than the depth limit.",
+    "The document nests collections deeper than the depth limit, or, with `--max-depth` set "
+    "past about 1,000, deeper than Python's recursion can follow.",
     "Flatten the document, or raise the limit (`--max-depth`) if it is trusted.",
 )
 E107 = register(

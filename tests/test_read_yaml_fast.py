@@ -380,3 +380,52 @@ def test_nesting_past_python_s_recursion_says_so() -> None:
     result = parse("deep.yaml", text, max_bytes=1 << 20, max_depth=5000, max_aliases=100)
     [diag] = result.diagnostics
     assert diag.code == "E106" and "recursion" in diag.message and "5000" in diag.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=st.dictionaries(keys, trees, min_size=1, max_size=5), flow=st.booleans())
+def test_random_documents_are_placed_from_the_outline_as_from_the_whole(
+    tree: dict[str, Any], flow: bool
+) -> None:
+    """Block or flow style, typed keys (`200`, `yes`, `0x1F`): a place found through the outline
+    is the place composing the whole text gives, wherever that one finds a node."""
+    from oas2gw.read import locate
+
+    text = _render(tree, 0, flow).lstrip("\n") + "\n"
+    parsed = parse("api.yaml", text, max_bytes=1 << 20, max_depth=64, max_aliases=100)
+    if parsed.tree is None or not isinstance(parsed.tree, dict):
+        return
+    pointers = [*_pointers(parsed.tree), "/missing", "/missing/deeper"]
+
+    def places(outline: Any) -> list[Any]:
+        source_map = locate.SourceMap("api.yaml")
+        source_map.add_file("api.yaml", text, False, outline)
+        source_map.set_root("api.yaml")
+        return [source_map.locate(p) for p in pointers]
+
+    whole = places(None)
+    for pointer, found, expected in zip(pointers, places(parsed.outline), whole, strict=True):
+        # composing the whole text matches keys by their text, so a key typed from another
+        # spelling (`0x1F` is 31) is not found there; the outline finds it by its value
+        assert found == expected or _respelled(pointer, parsed.tree), (pointer, found, expected)
+
+
+def _respelled(pointer: str, tree: dict[str, Any]) -> bool:
+    """Whether the pointer passes a key whose text is not the key's spelling in the file."""
+    from oas2gw.diagnostics import split_pointer
+
+    node: Any = tree
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            found = [k for k in node if str(k) == token]
+            if not found:
+                return False
+            key = found[-1]
+            if not isinstance(key, str):
+                return True
+            node = node[key]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return False

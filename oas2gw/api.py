@@ -102,16 +102,9 @@ def render_import(
         )
     if rendered.chunks is None:
         return rendered
-    return replace(rendered, chunks=_paused_chunks(rendered.chunks))
+    from oas2gw.collector import paused_chunks
 
-
-def _paused_chunks(chunks: Iterator[str]) -> Iterator[str]:
-    """The pieces rendered with the collector paused until the last, as the whole text would
-    have been: resumed between pieces, it would sweep the whole heap again and again."""
-    from oas2gw.collector import paused
-
-    with paused():
-        yield from chunks
+    return replace(rendered, chunks=paused_chunks(rendered.chunks))
 
 
 def _render_import(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oas2gw.collector import paused
+from oas2gw.collector import paused, paused_chunks
 from oas2gw.diagnostics import Diagnostic, error, has_errors
 from oas2gw.emit.openapi import OasVersion, TextFormat, emit_openapi, emit_openapi_chunks
 from oas2gw.export import codes as C
@@ -86,13 +86,7 @@ def export_api(
         )
     if result.chunks is None:
         return result
-    return replace(result, chunks=_paused_chunks(result.chunks))
-
-
-def _paused_chunks(chunks: Iterator[str]) -> Iterator[str]:
-    """The pieces rendered with the collector paused until the last, as the text would be."""
-    with paused():
-        yield from chunks
+    return replace(result, chunks=paused_chunks(result.chunks))
 
 
 def _export(

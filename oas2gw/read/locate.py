@@ -117,16 +117,19 @@ class _File:
                 entry = members.get(tokens[:depth]) if len(tokens) >= depth else None
                 if entry is None:
                     continue
-                start, value, listed, line = entry
+                start, value, line, listed = entry
                 at = start
                 if len(tokens) > depth and not (listed and tokens[: depth + 1] not in members):
                     deeper = _json_walk(text, value, tokens, depth)[1]
                     at = at if deeper is None else deeper
-                line += text.count("\n", start, at) + 1
-                return Location(self.name, line, at - text.rfind("\n", 0, at))
+                return self._at(at, line + text.count("\n", start, at))
         except (ValueError, IndexError, StopIteration, RecursionError):
             pass
         return None
+
+    def _at(self, index: int, line: int) -> Location:
+        """The place of the character at `index`, on `line` (counted from 0)."""
+        return Location(self.name, line + 1, index - self.text.rfind("\n", 0, index))
 
     def _member_place(self, tokens: Tokens) -> Location | None:
         """`locate` from the reader's outline and the text of one member of the top two
@@ -140,7 +143,7 @@ class _File:
                 continue
             index, _, line, listed = entry
             if len(tokens) == depth or (listed and tokens[: depth + 1] not in outline):
-                return Location(self.name, line + 1, index - self.text.rfind("\n", 0, index))
+                return self._at(index, line)
             member = self._member(tokens[:depth]) if depth else None
             if member is None:
                 continue
@@ -210,14 +213,15 @@ def _json_space(text: str, pos: int) -> int:
     return _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]  # `*` always matches
 
 
-#: tokens -> (index of the key, index of the value, whether the value's members are listed
-#: too, the key's line counted from 0)
-JsonOutline = dict[Tokens, tuple[int, int, bool, int]]
+#: tokens -> (index of the key, index where the value starts, the key's line counted from 0,
+#: whether the value's members are listed too): `Outline`'s shape, the value's start in place of
+#: its end (the JSON walk starts there)
+JsonOutline = dict[Tokens, tuple[int, int, int, bool]]
 
 
 def _json_outline(text: str) -> JsonOutline:
-    """The members of a JSON text's root object and of the objects it holds: tokens -> (index
-    of the key, index of the value, whether the value is an object). `()` is the root. Empty
+    """The members of a JSON text's root object and of the objects it holds (`JsonOutline`);
+    `()` is the root. Empty
     when the text has line breaks that libyaml counts and `_json_place` does not, or is not
     read by the json module's scanner (then places come from composing the whole text)."""
     if "\r" in text and text.count("\r") != text.count("\r\n"):
@@ -228,7 +232,7 @@ def _json_outline(text: str) -> JsonOutline:
     try:
         start = _json_space(text, 0)
         line = text.count("\n", 0, start)
-        outline[()] = (start, start, text[start] == "{", line)
+        outline[()] = (start, start, line, text[start] == "{")
         if text[start] == "{":
             _json_members(text, start, (), outline, [start, line])
     except (ValueError, IndexError, StopIteration, RecursionError):
@@ -256,7 +260,7 @@ def _json_members(
                 del outline[stale]
         lines[1] += text.count("\n", lines[0], here)  # lines = [index, its line]
         lines[0] = here
-        outline[tokens] = (here, pos, is_object and not parent, lines[1])
+        outline[tokens] = (here, pos, lines[1], is_object and not parent)
         if is_object and not parent:
             pos = _json_members(text, pos, tokens, outline, lines)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,17 @@ def corpus_files() -> list[Path]:
 
 def sample_files() -> list[Path]:
     return sorted(p for p in SAMPLES.glob("*") if p.suffix in {".yaml", ".yml", ".json"})
+
+
+def benchmark_generator() -> Any:
+    """`benchmarks/generate.py` (benchmarks/ is not a package), for tests that use its documents."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module("generate")
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
 
 
 requires_corpus = pytest.mark.skipif(

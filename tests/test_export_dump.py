@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import benchmark_generator
 
 from oas2gw.emit.openapi import emit_openapi
 from oas2gw.export.command import export_api
 from oas2gw.export.dump import read_dump
 from oas2gw.model.normalize import normalize
-
-ROOT = Path(__file__).resolve().parent.parent
 
 METHOD_GET: dict[str, Any] = {
     "httpMethod": "GET",
@@ -277,12 +275,7 @@ def test_export_api_wants_exactly_one_source() -> None:
 
 @pytest.fixture(scope="module")
 def generator() -> Any:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    return generate
+    return benchmark_generator()
 
 
 def test_the_benchmark_dump_reads_into_the_integrations_of_its_document(

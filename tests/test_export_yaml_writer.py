@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, corpus_files, requires_corpus, sample_files
+from conftest import benchmark_generator, corpus_files, requires_corpus, sample_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -140,11 +139,7 @@ def test_corpus_is_written_as_the_reference_writes_it() -> None:
 def test_benchmark_documents_and_dump_export_are_written_as_the_reference_writes_them(
     tmp_path: Path,
 ) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate  # benchmarks/ is not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    generate = benchmark_generator()
     for oas in ("3.0", "2.0"):
         assert_same_as_reference(generate.document(120, oas))
     dump = tmp_path / "resources.json"
@@ -227,11 +222,7 @@ def test_chunks_join_to_the_text_whatever_their_size(monkeypatch: pytest.MonkeyP
     every one of them and still join to the same text."""
     from oas2gw.emit import openapi
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate  # benchmarks/ is not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    generate = benchmark_generator()
     tree = generate.document(60, "3.0")
     monkeypatch.setattr(openapi, "_CHUNK_PIECES", 1)
     chunks = list(yaml_chunks(tree))

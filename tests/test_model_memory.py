@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from conftest import ROOT, sample_files
+from conftest import ROOT, benchmark_generator, sample_files
 
 from oas2gw import api
 from oas2gw.model.build import build_model
@@ -99,16 +99,10 @@ def test_load_without_the_tree_gives_the_same_model_and_findings() -> None:
 
 
 def test_reading_a_dump_that_lets_its_json_go_builds_the_same_model(tmp_path: Path) -> None:
-    import sys
-
     from oas2gw.diagnostics import DiagnosticList
     from oas2gw.export.dump import AwsParts, classify, model_from_aws, read_dump
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate  # benchmarks/ is not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    generate = benchmark_generator()
     dump = tmp_path / "resources.json"
     dump.write_bytes(generate.to_json(generate.resources_dump(80)))
     consumed, _ = read_dump([dump])  # reads with consume=True

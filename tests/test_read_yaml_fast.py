@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, corpus_files
+from conftest import ROOT, benchmark_generator, corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -241,11 +240,7 @@ class _Generated:
         self.oas = oas
 
     def read_text(self, encoding: str = "utf-8") -> str:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        try:
-            import generate
-        finally:
-            sys.path.remove(str(ROOT / "benchmarks"))
+        generate = benchmark_generator()
         data = generate.to_yaml(generate.document(40, self.oas))
         return data.decode(encoding) if isinstance(data, bytes) else str(data)
 

@@ -119,9 +119,7 @@ def parse(
     name: str, data: str | bytes, *, max_bytes: int, max_depth: int, max_aliases: int
 ) -> Parsed:
     """Parse one document; never raises."""
-    result = decode(name, data, max_bytes)
-    del data
-    return parse_text(result, max_depth=max_depth, max_aliases=max_aliases)
+    return parse_text(decode(name, data, max_bytes), max_depth=max_depth, max_aliases=max_aliases)
 
 
 def decode(name: str, data: str | bytes, max_bytes: int) -> Parsed:

@@ -337,6 +337,76 @@ def _prepare_diff(files: list[str], out: str) -> Callable[[], object]:
     return run
 
 
+# --- the least work: what no command on this stack can skip, to bound a missed target ---------
+#
+# A command that misses its target is bounded by what it cannot leave out: its floor (read,
+# parse, write), the checks untrusted input needs, and pydantic's validation of the objects
+# its model holds (the models are the library's API). Each `least-*` task times exactly those,
+# on the same inputs, in a fresh process like the others: its ratio is the least the command
+# could reach; the command's own ratio above it is the Python work of interpreting the input.
+# The model's data is made untimed beforehand, by oas2gw itself (so the peak memory of these
+# rows holds it as well and is not compared). Like every oas2gw command, they run with the
+# collector paused.
+
+
+def _model_data(path: str) -> Any:
+    """The model oas2gw reads from `path` (a document or saved JSON), as the data pydantic
+    validates it from (its keys, without the pointers into the document)."""
+    from oas2gw.diff_sources import SideKind, read_side
+
+    side = read_side(path)
+    if side.model is None:
+        raise CommandFailed(f"{path}: no model")
+    return side.model.model_dump(by_alias=True, exclude_unset=True), side.kind is SideKind.DOCUMENT
+
+
+def _visit(node: Any) -> int:
+    """One bare recursive visit of a tree: the least a reader that must find every `$ref`
+    of a document (they may sit anywhere) does."""
+    count = 1
+    for value in node.values() if type(node) is dict else node:
+        if type(value) is dict or type(value) is list:
+            count += _visit(value)
+    return count
+
+
+def _prepare_least(check: bool) -> Callable[[list[str], str], Callable[[], object]]:
+    def prepare(files: list[str], out: str) -> Callable[[], object]:
+        import orjson
+
+        try:
+            from oas2gw.collector import paused
+            from oas2gw.model.types import ApiModel
+            from oas2gw.read import fastschema
+        except ImportError as exc:
+            raise Unavailable(str(exc)) from exc
+        made = [_model_data(path) for path in files]
+        validate = ApiModel.__pydantic_validator__.validate_python
+        if check:
+            fastschema.validate_tree(_parse(files[0]))  # compiling is a one-off per process
+
+        def run() -> object:  # with the collector paused, as every oas2gw command runs
+            with paused():
+                return work()
+
+        def work() -> object:
+            models = []
+            for path, (data, is_document) in zip(files, made, strict=True):
+                raw = _read(path)
+                tree = orjson.loads(raw)
+                _write_back(raw, out)
+                if is_document:
+                    _visit(tree)
+                    if check:
+                        fastschema.validate_tree(tree)
+                models.append(validate(data))
+            return f"{sum(len(m.resources) for m in models)} resources"
+
+        return run
+
+    return prepare
+
+
 TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {
     "floor-json": _prepare_floor_json,
     "floor-yaml": _prepare_floor_yaml,
@@ -352,6 +422,9 @@ TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {
     "export-dump": _prepare_export_dump,
     "export-into": _prepare_export_into,
     "diff": _prepare_diff,
+    "least-import": _prepare_least(check=True),
+    "least-export-dump": _prepare_least(check=False),
+    "least-diff": _prepare_least(check=False),
 }
 
 
@@ -523,20 +596,26 @@ def plan(size: int, data: Path) -> list[tuple[str, list[Path], str | None]]:
         ("validate", [j3], "osv-validate:openapi"),
         ("validate", [y3], "floor-yaml:openapi"),
         ("import-cli", [j3], "floor-json:openapi"),
+        ("least-import", [j3], "floor-json:openapi"),
         ("import-cli", [y3], "floor-yaml:openapi"),
         ("floor-yaml", [y2], None),
         ("import-cli", [y2], "floor-yaml:swagger"),
         ("import-boto3", [j3], "floor-json:openapi"),
         ("export-dump", [dump], "floor-json:resources"),
+        ("least-export-dump", [dump], "floor-json:resources"),
         ("export-into", [y3, dump], "ruamel-rt:openapi"),
         ("export-into", [y3, drift], "ruamel-rt:openapi"),
         ("floor-json-held", [j3, dump], "floor-json:openapi+resources"),
         ("diff", [j3, dump], "floor-json:openapi+resources"),
+        ("least-diff", [j3, dump], "floor-json:openapi+resources"),
         ("floor-json", [dump, drift], None),
         ("floor-json-held", [dump, drift], "floor-json:resources+resources-drift"),
         ("diff", [dump, drift], "floor-json:resources+resources-drift"),
     ]
 
+
+#: tasks whose peak memory means nothing: they hold data made before the timed part
+TIME_ONLY = frozenset({"least-import", "least-export-dump", "least-diff"})
 
 #: tasks whose peak memory is compared with another floor than their time: a diff holds both
 #: sides, so its memory floor is the parser holding both inputs
@@ -605,7 +684,7 @@ def run_suite(
                     row.ratio = row.seconds / base.seconds
                 if task in MEMORY_FLOORS:
                     base = _find_floor(rows, size, _memory_floor(task, files))
-                if base is not None and base.peak_mib and row.peak_mib:
+                if base is not None and base.peak_mib and row.peak_mib and task not in TIME_ONLY:
                     row.memory_ratio = row.peak_mib / base.peak_mib
             rows.append(row)
             print(_format_row(row), file=sys.stderr, flush=True)
@@ -663,9 +742,9 @@ def _fmt(value: float | None, spec: str, unit: str = "") -> str:
 
 def _format_row(row: Row) -> str:
     if row.status != "ok":
-        return f"{row.size:>6} {row.task:<13} {row.input:<38} {row.status}  {row.note[:60]}"
+        return f"{row.size:>6} {row.task:<17} {row.input:<38} {row.status}  {row.note[:60]}"
     return (
-        f"{row.size:>6} {row.task:<13} {row.input:<38} {_fmt(row.seconds, '9.3f')} s"
+        f"{row.size:>6} {row.task:<17} {row.input:<38} {_fmt(row.seconds, '9.3f')} s"
         f" {_fmt(row.ratio, '7.2f', 'x')} {_fmt(row.peak_mib, '8.0f')} MiB"
         f" {_fmt(row.memory_ratio, '6.2f', 'x')}  {str(row.result or '')[:30]}"
     )
@@ -673,7 +752,7 @@ def _format_row(row: Row) -> str:
 
 def table(rows: list[Row]) -> str:
     head = (
-        f"{'ops':>6} {'task':<13} {'input':<38} {'time':>11} {'ratio':>8} "
+        f"{'ops':>6} {'task':<17} {'input':<38} {'time':>11} {'ratio':>8} "
         f"{'peak RSS':>12} {'ratio':>7}  result"
     )
     return "\n".join([head, "-" * len(head), *(_format_row(r) for r in rows)])

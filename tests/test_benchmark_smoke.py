@@ -115,3 +115,32 @@ def test_runner_child_measures_a_floor_and_reports_a_missing_command(
     floor = run.child("floor-json", [doc], "default", None)
     assert floor["status"] == "ok" and floor["peak_mib"] > 0
     assert run.child("no-such-task", [doc], "default", None)["status"] == run.NOT_AVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("task", "stems"),
+    [
+        ("least-import", ["openapi"]),
+        ("least-export-dump", ["resources"]),
+        ("least-diff", ["openapi", "resources"]),
+    ],
+)
+def test_least_work_rows_validate_the_very_models_oas2gw_reads(
+    written: dict[str, Path], task: str, stems: list[str]
+) -> None:
+    """A bound is only as good as its likeness: the `least-*` rows validate data that gives
+    back the model oas2gw reads from the same input, every object of it."""
+    from oas2gw.diff_sources import read_side
+    from oas2gw.model.types import ApiModel
+
+    files = [str(written[f"{stem}-{OPS}.json"]) for stem in stems]
+    got = run.child(task, files, "default", None)
+    assert got["status"] == "ok", got
+    for path in files:
+        data, is_document = run._model_data(path)
+        assert is_document == path.endswith(f"openapi-{OPS}.json")
+        read = read_side(path).model
+        assert read is not None
+        again = ApiModel.model_validate(data)
+        assert again.model_dump(by_alias=True) == read.model_dump(by_alias=True)
+        assert sum(len(r.methods) for r in again.resources) == OPS

@@ -73,7 +73,7 @@ GENERATED: dict[str, Callable[[Path, str], None]] = {
 #: Options a case needs, for the commands that take them.
 LIMIT_OPTIONS = {"too_large.yaml": ["--max-bytes", "1000"]}
 #: Documents with duplicate keys: an error (E109) for every command.
-DUPLICATES = {"duplicate_keys.yaml", "duplicate_keys.json"}
+DUPLICATES = {"duplicate_keys.yaml", "duplicate_keys.json", "status_code_twice.yaml"}
 
 COMMANDS: dict[str, list[str]] = {
     "validate": ["validate", "{spec}"],

@@ -106,6 +106,19 @@ def test_duplicate_key_in_json_is_E109(tmp_path: Path) -> None:
     assert diag.location is not None and diag.location.line == 2
 
 
+@pytest.mark.parametrize("anchor", ["", "x-s: &s 1\nx-t: *s\n"])
+def test_keys_that_are_one_once_written_as_text_are_E109(tmp_path: Path, anchor: str) -> None:
+    """`200` and `'200'` are two keys to YAML and one status code to API Gateway: a reviewer
+    would see one response and the API get the other. Found on the fast path and on the full
+    constructor's (anchors), at the later key."""
+    doc = read(tmp_path, MINIMAL + anchor + "x-r:\n  200: a\n  '200': b\n  404: c\n")
+    (diag,) = doc.diagnostics
+    assert (diag.code, diag.pointer) == ("E109", "/x-r/200")
+    assert "200 and '200' are one key once written as text" in diag.message
+    line = 6 + anchor.count("\n")
+    assert diag.location == Location(str(tmp_path / "api.yaml"), line, 3)
+
+
 def test_merge_key_override_is_not_a_duplicate(tmp_path: Path) -> None:
     doc = read(tmp_path, MINIMAL + "x-a: &a {k: v}\nx-c:\n  <<: *a\n  k: w\n")
     assert doc.diagnostics == []

@@ -63,7 +63,9 @@ def _tags(loader: _Loader) -> list[Any]:
 
 
 def _duplicates(loader: _Loader) -> list[Any]:
-    return sorted((repr(key), m.line, m.column) for _, key, m in loader.duplicates)
+    return sorted(
+        (repr(key), m.line, m.column, repr(first)) for _, key, m, first in loader.duplicates
+    )
 
 
 def outcome(load: Any, text: str) -> Any:
@@ -88,6 +90,10 @@ EDGE_CASES = [
     "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
     "a: 1\na: 2\n",
     "outer: {a: 1, a: 1}\n",
+    "r:\n  200: a\n  '200': b\n",
+    "r: {'200': a, 200: b, 404: c}\n",
+    "true: a\n'True': b\n1: c\n'1': d\n",
+    "x: &a 1\nr: {200: a, '200': b}\ny: *a\n",
     "s: !!set {a, b}\n",
     "o: !!omap [{a: 1}, {b: 2}]\n",
     "p: !!pairs [{a: 1}, {a: 2}]\n",

@@ -58,8 +58,9 @@ E108 = register(
 E109 = register(
     "E109",
     "duplicate mapping key",
-    "A key appears twice in one mapping. Parsers silently keep one of the values (most the "
-    "last, some the first), so a reviewer and the tool can read different documents.",
+    "A key appears twice in one mapping, or two YAML keys are one once written as text (`200` "
+    "and `'200'`: one status code). Parsers silently keep one of the values (most the last, "
+    "some the first), so a reviewer and the tool can read different documents.",
     "Remove or rename one of the keys.",
 )
 E110 = register(

@@ -67,6 +67,11 @@ _MAX_THREAD_STACK = 1 << 30
 Outline = dict[tuple[str, ...], tuple[int, int, int, bool]]
 
 
+#: a duplicate key: (id of the mapping, the later key, where it is written, the earlier key when
+#: the two are one only once written as text, else None)
+Duplicate = tuple[int, Any, "yaml.Mark | None", Any]
+
+
 @dataclass
 class Parsed:
     """One file read: its text (kept for lazy locations) and its tree."""
@@ -297,7 +302,7 @@ def _find_json_duplicates(result: Parsed, text: str, keys_in_tree: int | None) -
         return
     if found:
         result.tree = tree
-        _report_duplicates(result, [(id(d), k, None) for d, k in found])
+        _report_duplicates(result, [(id(d), k, None, None) for d, k in found])
 
 
 # --- YAML ----------------------------------------------------------------------------------------
@@ -316,7 +321,7 @@ class _Loader(yaml.CSafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicates: list[tuple[int, Any, yaml.Mark]] = []
+        self.duplicates: list[Duplicate] = []
         self.bad_tags: list[tuple[str, yaml.Mark]] = []
         self._tags: dict[str, str] = {}
         #: where the members of the top two levels are, when `_build` built the tree
@@ -328,12 +333,19 @@ class _Loader(yaml.CSafeLoader):
         own = node.value
         value = self.construct_mapping(node)
         data.update(value)
-        if len(value) < len(own) or own is not node.value:  # duplicates, or merge keys
+        # duplicates, merge keys, or keys that are one once written as text (`200`, `'200'`)
+        if len(value) < len(own) or own is not node.value or _clashes(value):
             seen: set[Any] = set()
+            texts: dict[str, Any] = {}
             for key_node, _ in own:
                 key = self.construct_object(key_node)
+                first = texts.setdefault(as_text(key), key)
                 if key in seen:
-                    self.duplicates.append((id(data), key, key_node.start_mark))
+                    self.duplicates.append((id(data), key, key_node.start_mark, None))
+                elif first is not key:  # the later one is kept, as for any duplicate
+                    self.duplicates.append((id(data), key, key_node.start_mark, first))
+                    data.pop(first, None)
+                    texts[as_text(key)] = key
                 seen.add(key)
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
@@ -460,6 +472,14 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
         "tag:yaml.org,2002:binary": loader.construct_scalar_text,
     }
 
+    typed_keys: list[None] = []
+
+    def build_key(node: Any) -> Any:
+        if node.__class__ is scalar_node and node.tag == _STR:
+            return node.value
+        typed_keys.append(None)
+        return build(node)
+
     def build(node: Any) -> Any:
         cls, tag = node.__class__, node.tag
         if cls is scalar_node:
@@ -471,8 +491,13 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
         elif cls is mapping_node:
             if tag == _MAP:
                 pairs = node.value
-                data = {build(key): build(value) for key, value in pairs}
+                before = len(typed_keys)
+                data = {build_key(key): build(value) for key, value in pairs}
                 if len(data) != len(pairs):  # duplicate keys: reported by the full constructor
+                    raise _Slow
+                # a key that is not a string here or below: `200` and `'200'` are one key to
+                # the model, which writes keys as text (rare, so checked only then)
+                if len(typed_keys) != before and _clashes(data):
                     raise _Slow
                 return data
         elif tag == _SEQ:
@@ -482,6 +507,16 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
         raise _Slow
 
     return build(root)
+
+
+def as_text(key: Any) -> str:
+    """A mapping key as the model writes it: `200` and `'200'` are one status code."""
+    return key if type(key) is str else str(key)
+
+
+def _clashes(data: dict[Any, Any]) -> bool:
+    """Whether two keys of `data` are one key once written as text."""
+    return len({as_text(key) for key in data}) != len(data)
 
 
 def _outline(root: yaml.Node, tree: Any) -> Outline:
@@ -946,9 +981,9 @@ def _expansions(root: Any, limit_depth: int, limit: int) -> int:
     return visit(root, 0)[1]
 
 
-def _report_duplicates(result: Parsed, found: Sequence[tuple[int, Any, yaml.Mark | None]]) -> None:
+def _report_duplicates(result: Parsed, found: Sequence[Duplicate]) -> None:
     """Duplicate keys with the pointer of the mapping that holds them (found by identity)."""
-    wanted = {mapping_id for mapping_id, _, _ in found}
+    wanted = {mapping_id for mapping_id, _, _, _ in found}
     pointers: dict[int, str] = {}
     stack: list[tuple[Any, str]] = [(result.tree, "")]
     seen: set[int] = set()
@@ -969,11 +1004,13 @@ def _report_duplicates(result: Parsed, found: Sequence[tuple[int, Any, yaml.Mark
             stack.extend(
                 (v, join_pointer(pointer, i)) for i, v in enumerate(node) if type(v) in (dict, list)
             )
-    for mapping_id, key, mark in found:
+    for mapping_id, key, mark, first in found:
         if mapping_id not in pointers:  # the mapping itself lost to a later duplicate key
             pointer, note = "", " (in a value that a later duplicate key replaced)"
         else:
             pointer, note = join_pointer(pointers[mapping_id], str(key)), ""
+        if first is not None:
+            note += f" ({first!r} and {key!r} are one key once written as text)"
         location = Location(result.name, mark.line + 1, mark.column + 1) if mark else None
         result.diagnostics.append(
             Diagnostic(

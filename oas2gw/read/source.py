@@ -339,13 +339,13 @@ class _Loader(yaml.CSafeLoader):
             texts: dict[str, Any] = {}
             for key_node, _ in own:
                 key = self.construct_object(key_node)
-                first = texts.setdefault(as_text(key), key)
+                first = texts.setdefault(_as_text(key), key)
                 if key in seen:
                     self.duplicates.append((id(data), key, key_node.start_mark, None))
                 elif first is not key:  # the later one is kept, as for any duplicate
                     self.duplicates.append((id(data), key, key_node.start_mark, first))
                     data.pop(first, None)
-                    texts[as_text(key)] = key
+                    texts[_as_text(key)] = key
                 seen.add(key)
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
@@ -472,12 +472,13 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
         "tag:yaml.org,2002:binary": loader.construct_scalar_text,
     }
 
-    typed_keys: list[None] = []
+    typed_keys = 0  # keys built that are not strings, so far
 
     def build_key(node: Any) -> Any:
+        nonlocal typed_keys
         if node.__class__ is scalar_node and node.tag == _STR:
             return node.value
-        typed_keys.append(None)
+        typed_keys += 1
         return build(node)
 
     def build(node: Any) -> Any:
@@ -491,13 +492,13 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
         elif cls is mapping_node:
             if tag == _MAP:
                 pairs = node.value
-                before = len(typed_keys)
+                before = typed_keys
                 data = {build_key(key): build(value) for key, value in pairs}
                 if len(data) != len(pairs):  # duplicate keys: reported by the full constructor
                     raise _Slow
                 # a key that is not a string here or below: `200` and `'200'` are one key to
                 # the model, which writes keys as text (rare, so checked only then)
-                if len(typed_keys) != before and _clashes(data):
+                if typed_keys != before and _clashes(data):
                     raise _Slow
                 return data
         elif tag == _SEQ:
@@ -509,14 +510,14 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
     return build(root)
 
 
-def as_text(key: Any) -> str:
+def _as_text(key: Any) -> str:
     """A mapping key as the model writes it: `200` and `'200'` are one status code."""
     return key if type(key) is str else str(key)
 
 
 def _clashes(data: dict[Any, Any]) -> bool:
     """Whether two keys of `data` are one key once written as text."""
-    return len({as_text(key) for key in data}) != len(data)
+    return len({_as_text(key) for key in data}) != len(data)
 
 
 def _outline(root: yaml.Node, tree: Any) -> Outline:

@@ -15,6 +15,10 @@ the task. Each command is shown as a ratio to its floor:
   compared with the JSON floor holding both inputs at once (`floor-json-held`), as a
   comparison must.
 
+Next to a command that may miss its target, a `least-*` row times what no implementation on
+this stack can leave out (its floor, the checks untrusted input needs, pydantic's validation of
+the model's objects), as a ratio to the same floor: the bound of that target, measured.
+
 Commands are called through the library (`oas2gw.api`) where it has them, else through the CLI
 in process; a command that is not there yet is shown as "n/a", never a crash.
 

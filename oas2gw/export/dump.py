@@ -236,14 +236,6 @@ def _integration_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, A
     return _fields(IntegrationResponse, _integration_response(code, resp))
 
 
-def _in_status_order(responses: Sequence[Any]) -> bool:
-    """Whether sorting by `status_order` (stable) would leave `responses` as they are."""
-    if len(responses) < 2:
-        return True
-    keys = [status_order(r.status_code) for r in responses]
-    return keys == sorted(keys)
-
-
 def _by_status(responses: list[Any]) -> list[Any]:
     """Responses in the order `normalize` puts them in."""
     return sorted(responses, key=lambda r: status_order(r.status_code))
@@ -606,12 +598,12 @@ class _Converter:
         self, data: dict[str, Any], names: tuple[str | None, str | None], resource_id: str | None
     ) -> Method | None:
         """The method in one validation, from the same JSON `method` builds each part from,
-        when every part is well formed and its responses are in order (what API Gateway
-        writes); else None, for `method` to build it part by part and report each problem.
-        A model validated from nested JSON is the one built from its validated parts (the
-        models have field validators only), and `method` sorts responses that are out of
-        order, so both give the same method. `data` is the method's own copy (it is changed);
-        the members it holds are not changed."""
+        when every part is well formed; else None, for `method` to build it part by part and
+        report each problem. A model validated from nested JSON is the one built from its
+        validated parts (the models have field validators only); `method` sorts responses
+        that are out of order and this leaves them as written, and `normalize_method` sorts
+        both the same stable way, so the two give the same normalised method. `data` is the
+        method's own copy (it is changed); the members it holds are not changed."""
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
         _name_references(data, names)
@@ -633,10 +625,6 @@ class _Converter:
         try:
             method: Method = Method.__pydantic_validator__.validate_python(_fields(Method, data))
         except ValidationError:
-            return None
-        if not _in_status_order(method.responses) or (
-            method.integration is not None and not _in_status_order(method.integration.responses)
-        ):
             return None
         return method
 

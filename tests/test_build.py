@@ -91,6 +91,8 @@ def test_unknown_integration_keys_are_kept_not_dropped() -> None:
         ({"uri": "https://example.com"}, "E253", ""),
         ({"type": "MOCK", "responses": "oops"}, "E251", "/responses"),
         ({"type": "MOCK", "timeoutInMillis": "soon"}, "E252", "/timeoutInMillis"),
+        ({"type": "MOCK", "timeoutInMillis": True}, "E252", "/timeoutInMillis"),
+        ({"type": "MOCK", "timeoutInMillis": False}, "E252", "/timeoutInMillis"),
         ({"type": "MOCK", "responses": {"default": {}}}, "E253", "/responses/default"),
     ],
 )
@@ -101,6 +103,17 @@ def test_bad_integration_shapes_are_reported_at_their_pointer(
     _, diags = build_model(tree)
     assert [d.code for d in diags] == [code]
     assert diags[0].pointer == "/paths/~1a/get/" + INTEGRATION + pointer_tail
+
+
+@pytest.mark.parametrize(("written", "read"), [(29000, 29000), ("29000", 29000), (29000.0, 29000)])
+def test_a_whole_number_is_read_however_it_is_written_but_a_flag_is_not(
+    written: Any, read: int
+) -> None:
+    tree = doc({"/a": {"get": {INTEGRATION: {"type": "MOCK", "timeoutInMillis": written}}}})
+    model, diags = build_model(tree)
+    assert diags == []
+    (method,) = model.resources[0].methods
+    assert method.integration is not None and method.integration.timeout_in_millis == read
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,16 @@ import re
 import typing
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 #: A string, or a CloudFormation intrinsic function kept as its JSON form.
 Intrinsic = dict[str, Any]
@@ -34,6 +42,17 @@ AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 #: API Gateway accepts enum values in any case; we keep them upper case (in pydantic's core,
 #: without a Python call per value)
 Upper = Annotated[str, StringConstraints(to_upper=True)]
+
+
+def _not_a_flag(value: Any) -> Any:
+    if type(value) is bool:
+        raise PydanticCustomError("int_type", "Input should be a valid integer, not true or false")
+    return value
+
+
+#: A whole number: `29000`, `"29000"` or `29000.0` as pydantic reads numbers, but not `true`
+#: (which pydantic would read as 1: a timeout of 1 ms, a cache of 1 s)
+Count = Annotated[int, BeforeValidator(_not_a_flag)]
 
 
 class Frozen(BaseModel):
@@ -152,7 +171,7 @@ class Integration(Frozen):
     cache_namespace: Text | None = Field(None, alias="cacheNamespace")
     cache_key_parameters: tuple[str, ...] = Field((), alias="cacheKeyParameters")
     content_handling: Upper | None = Field(None, alias="contentHandling")
-    timeout_in_millis: int | None = Field(None, alias="timeoutInMillis")
+    timeout_in_millis: Count | None = Field(None, alias="timeoutInMillis")
     tls_config: TlsConfig | None = Field(None, alias="tlsConfig")
     response_transfer_mode: Upper | None = Field(None, alias="responseTransferMode")
     integration_target: Text | None = Field(None, alias="integrationTarget")
@@ -216,7 +235,9 @@ class Authorizer(Frozen):
     authorizer_credentials: Text | None = Field(None, alias="authorizerCredentials")
     identity_source: Text | None = Field(None, alias="identitySource")
     identity_validation_expression: Text | None = Field(None, alias="identityValidationExpression")
-    authorizer_result_ttl_in_seconds: int | None = Field(None, alias="authorizerResultTtlInSeconds")
+    authorizer_result_ttl_in_seconds: Count | None = Field(
+        None, alias="authorizerResultTtlInSeconds"
+    )
     provider_arns: tuple[Text, ...] = Field((), alias="providerARNs")
     auth_type: str | None = Field(None, alias="authType")
     #: JWT authorizers (issuer, audiences), newer than some botocore releases
@@ -247,7 +268,7 @@ class ApiModel(Frozen):
     openapi_version: str | None = Field(None, exclude=True)
     binary_media_types: tuple[str, ...] = Field((), alias="binaryMediaTypes")
     api_key_source: Upper | None = Field(None, alias="apiKeySource")
-    minimum_compression_size: int | None = Field(None, alias="minimumCompressionSize")
+    minimum_compression_size: Count | None = Field(None, alias="minimumCompressionSize")
     endpoint_configuration: dict[str, Any] | None = Field(None, alias="endpointConfiguration")
     policy: Any = None
     disable_execute_api_endpoint: bool | None = Field(None, alias="disableExecuteApiEndpoint")

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -297,11 +297,13 @@ def _prepare_export_dump(files: list[str], out: str) -> Callable[[], object]:
             result = export_api(dumps=[files[0]], chunked=True)
         except TypeError:  # a library without chunked export
             result = export_api(dumps=[files[0]])
-        pieces = getattr(result, "chunks", None)
-        if result.text is None and pieces is None:
+        pieces: Iterable[str] | None = (
+            [result.text] if result.text is not None else getattr(result, "chunks", None)
+        )
+        if pieces is None:
             raise CommandFailed("; ".join(d.render() for d in result.diagnostics[:2]))
         with open(out, "w", encoding="utf-8") as handle:
-            handle.writelines([result.text] if result.text is not None else pieces)
+            handle.writelines(pieces)
         return f"{len(result.diagnostics)} diagnostics"
 
     return run
@@ -353,9 +355,10 @@ def _prepare_diff(files: list[str], out: str) -> Callable[[], object]:
 # collector paused.
 
 
-def _model_data(path: str) -> Any:
+def _model_data(path: str) -> tuple[dict[str, Any], bool]:
     """The model oas2gw reads from `path` (a document or saved JSON), as the data pydantic
-    validates it from (its keys, without the pointers into the document)."""
+    validates it from (its keys, without the pointers into the document), and whether `path`
+    is a document."""
     from oas2gw.diff_sources import SideKind, read_side
 
     side = read_side(path)

@@ -765,7 +765,7 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
                 )
         else:
             result.tree_shaped = True  # without anchors nothing is shared
-            keys: int | None
+            keys: int | None = None  # mapping keys in the tree, when a pass counted them
             scanned = result.tree
             if result.format == "json" and "$ref" in text and _container(scanned):
                 # the `$ref`s are to be found anyway: the same pass checks the shape
@@ -774,13 +774,11 @@ def _check_shape(result: Parsed, max_depth: int, max_aliases: int) -> None:
             elif "$ref" in text and _container(scanned):
                 # YAML: orjson tells the depth and whether every key is a string; the pass
                 # that finds the `$ref`s tells the rest of `plain` (no search of the output)
-                keys = None
                 if not _shape_fast(result, max_depth, marks=False):
                     _check_depth(result.tree, 0, max_depth)
                 result.sites = scan_sites(result.tree)
                 result.plain = result.plain and result.sites.plain
-            else:
-                keys = None  # JSON's duplicate check counts them exactly, from the tree
+            else:  # JSON's duplicate check counts the keys from the tree when none did
                 if not _shape_fast(result, max_depth):
                     keys = _check_depth(result.tree, 0, max_depth)
             if result.format == "json":

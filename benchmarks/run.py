@@ -17,7 +17,8 @@ the task. Each command is shown as a ratio to its floor:
 
 Next to a command that may miss its target, a `least-*` row times what no implementation on
 this stack can leave out (its floor, the checks untrusted input needs, pydantic's validation of
-the model's objects), as a ratio to the same floor: the bound of that target, measured.
+the model's objects, a diff's one comparison per pair of methods), as a ratio to the same
+floor: the bound of that target, measured.
 
 Commands are called through the library (`oas2gw.api`) where it has them, else through the CLI
 in process; a command that is not there yet is shown as "n/a", never a crash.
@@ -346,8 +347,10 @@ def _prepare_diff(files: list[str], out: str) -> Callable[[], object]:
 # --- the least work: what no command on this stack can skip, to bound a missed target ---------
 #
 # A command that misses its target is bounded by what it cannot leave out: its floor (read,
-# parse, write), the checks untrusted input needs, and pydantic's validation of the objects
-# its model holds (the models are the library's API). Each `least-*` task times exactly those,
+# parse, write), the checks untrusted input needs (a document's duplicate keys, as two C-speed
+# scans of its bytes count them), pydantic's validation of the objects its model holds (the
+# models are the library's API) and, for a diff, one comparison of each pair of methods (the
+# models' own equality, which stops at the first difference). Each `least-*` task times those,
 # on the same inputs, in a fresh process like the others: its ratio is the least the command
 # could reach; the command's own ratio above it is the Python work of interpreting the input.
 # The model's data is made untimed beforehand, by oas2gw itself (so the peak memory of these
@@ -368,16 +371,42 @@ def _model_data(path: str) -> tuple[dict[str, Any], bool]:
 
 
 def _visit(node: Any) -> int:
-    """One bare recursive visit of a tree: the least a reader that must find every `$ref`
-    of a document (they may sit anywhere) does."""
-    count = 1
+    """One bare recursive visit of a tree, counting its mapping keys: the least a reader that
+    must find every `$ref` of a document (they may sit anywhere) does, and the count a
+    duplicate-key check compares the text's with."""
+    count = len(node) if type(node) is dict else 0
     for value in node.values() if type(node) is dict else node:
         if type(value) is dict or type(value) is list:
             count += _visit(value)
     return count
 
 
-def _prepare_least(check: bool) -> Callable[[list[str], str], Callable[[], object]]:
+#: a key's closing quote, whitespace, then its colon: a document may space its keys so
+_SPACED_KEY_END = re.compile(rb'"[ \t\n\r]+:')
+#: a quote escaped by an odd run of backslashes, then a colon: `\":` inside a string
+_ESCAPED_QUOTE_COLON = re.compile(rb'\\(?<!\\\\)(?:\\\\)*":')
+
+
+def _fewer_keys_than_written(raw: bytes, keys: int) -> bool:
+    """The least a JSON duplicate-key check costs (orjson keeps the last of two equal keys
+    silently): the keys the bytes write, counted by C scans (a search for spaced keys, a
+    count of `":` less the escaped `\":` of strings when there are more), against the keys in
+    the tree. A difference is what a reader then looks into; in these inputs there is none."""
+    if _SPACED_KEY_END.search(raw) is not None:
+        raw = _SPACED_KEY_END.sub(b'":', raw)
+    written = raw.count(b'":')
+    if written > keys:
+        written -= len(_ESCAPED_QUOTE_COLON.findall(raw))
+    return written > keys
+
+
+def _methods_by_key(model: Any) -> dict[tuple[str, str], Any]:
+    return {(r.path, m.http_method): m for r in model.resources for m in r.methods}
+
+
+def _prepare_least(
+    check: bool, compare: bool = False
+) -> Callable[[list[str], str], Callable[[], object]]:
     def prepare(files: list[str], out: str) -> Callable[[], object]:
         import orjson
 
@@ -403,10 +432,15 @@ def _prepare_least(check: bool) -> Callable[[list[str], str], Callable[[], objec
                 tree = orjson.loads(raw)
                 _write_back(raw, out)
                 if is_document:
-                    _visit(tree)
+                    if _fewer_keys_than_written(raw, _visit(tree)):
+                        raise CommandFailed(f"{path}: duplicate keys")
                     if check:
                         fastschema.validate_tree(tree)
                 models.append(validate(data))
+            if compare:
+                left, right = (_methods_by_key(m) for m in models)
+                same = sum(1 for key, m in left.items() if right.get(key) == m)
+                return f"{len(left)} methods compared, {same} the same"
             return f"{sum(len(m.resources) for m in models)} resources"
 
         return run
@@ -431,7 +465,7 @@ TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {
     "diff": _prepare_diff,
     "least-import": _prepare_least(check=True),
     "least-export-dump": _prepare_least(check=False),
-    "least-diff": _prepare_least(check=False),
+    "least-diff": _prepare_least(check=False, compare=True),
 }
 
 

@@ -144,3 +144,16 @@ def test_least_work_rows_validate_the_very_models_oas2gw_reads(
         again = ApiModel.model_validate(data)
         assert again.model_dump(by_alias=True) == read.model_dump(by_alias=True)
         assert sum(len(r.methods) for r in again.resources) == OPS
+
+
+def test_least_duplicate_check_counts_as_the_reader_does(written: dict[str, Path]) -> None:
+    """The least-work rows' key count finds no duplicate where the reader finds none, and one
+    where a key is written twice (spaced before its colon, next to escaped quotes)."""
+    from oas2gw.read import load_document
+
+    raw = written[f"openapi-{OPS}.json"].read_bytes()
+    assert not run._fewer_keys_than_written(raw, run._visit(orjson.loads(raw)))
+    assert raw.startswith(b'{\n  "openapi":')
+    twice = b'{"x-note": "a \\":", "openapi" :"3.0.3",' + raw[1:]
+    assert run._fewer_keys_than_written(twice, run._visit(orjson.loads(twice)))
+    assert any(d.code == "E109" for d in load_document("twice.json", text=twice).diagnostics)

@@ -694,7 +694,7 @@ class _Dumper(yaml.CSafeDumper):
     """libyaml's emitter with readable block scalars and YAML-1.2-safe quoting."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
     if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     if _YAML_NON_STRING.match(value):

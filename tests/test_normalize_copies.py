@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from oas2gw.model.normalize import _copy, normalize, normalize_integration, normalize_method
+from oas2gw.model.normalize import (
+    _copy,
+    normalize,
+    normalize_integration,
+    normalize_integration_response,
+    normalize_method,
+    status_order,
+)
 from oas2gw.model.types import Integration, IntegrationResponse, Method, MethodResponse, Resource
 
 
@@ -84,3 +93,42 @@ def test_the_fast_copy_is_model_copy() -> None:
         before = _state(model)
         assert _state(_copy(model, update)) == _state(model.model_copy(update=update))
         assert _state(model) == before
+
+
+_CODES = st.sampled_from(["200", "201", "204", "301", "400", "404", "500", "default", "2XX", "5XX"])
+
+
+@given(
+    integration_codes=st.lists(_CODES, unique=True, max_size=6),
+    empty_patterns=st.lists(st.booleans(), min_size=6, max_size=6),
+    method_codes=st.lists(_CODES, unique=True, max_size=6),
+)
+def test_responses_come_out_sorted_stably_and_rewritten_from_the_first_that_needs_it(
+    integration_codes: list[str], empty_patterns: list[bool], method_codes: list[str]
+) -> None:
+    """What the copy-avoiding loops return equals the plain definition: every integration
+    response normalised, both lists sorted by `status_order`; the method itself when that
+    changes nothing."""
+    responses = tuple(
+        IntegrationResponse(status_code=code, selection_pattern="" if empty else code)
+        for code, empty in zip(integration_codes, empty_patterns, strict=False)
+    )
+    method = _method(
+        responses=tuple(MethodResponse(status_code=code) for code in method_codes),
+        integration=Integration(type="MOCK", responses=responses),
+    )
+    got = normalize_method(method, keep_defaults=True)
+    by_status = lambda items: sorted(items, key=lambda r: status_order(r.status_code))  # noqa: E731
+    want_integration = [normalize_integration_response(r) for r in by_status(responses)]
+    assert got.integration is not None
+    assert [r.model_dump() for r in got.integration.responses] == [
+        r.model_dump() for r in want_integration
+    ]
+    assert [r.status_code for r in got.responses] == [
+        r.status_code for r in by_status(method.responses)
+    ]
+    unchanged = (
+        all(a is b for a, b in zip(want_integration, responses, strict=True))
+        and [r.status_code for r in by_status(method.responses)] == method_codes
+    )
+    assert (got is method) == unchanged

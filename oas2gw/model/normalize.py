@@ -103,7 +103,15 @@ def method_order(http_method: str) -> tuple[int, str]:
 
 def status_order(status_code: str) -> tuple[int, str]:
     """Numeric status codes in numeric order, anything else (`default`, `2XX`) after them."""
-    return (int(status_code), "") if status_code.isdigit() else (1000, status_code)
+    order = _STATUS_ORDERS.get(status_code)
+    if order is None:
+        order = (int(status_code), "") if status_code.isdigit() else (1000, status_code)
+        if len(_STATUS_ORDERS) < 4096:  # a few dozen codes in any real API
+            _STATUS_ORDERS[status_code] = order
+    return order
+
+
+_STATUS_ORDERS: dict[str, tuple[int, str]] = {}
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -132,11 +140,12 @@ def drop_integration_defaults(
     integration: Integration, resource_id: str | None = None
 ) -> Integration:
     """Leave out what API Gateway reports for an integration that did not set it."""
+    values = integration.__dict__  # the fields: one lookup each
     changes: dict[str, Any] = {}
     for name, default in INTEGRATION_DEFAULTS.items():
-        if getattr(integration, name) == default:
+        if values[name] == default:
             changes[name] = None
-    if resource_id is not None and integration.cache_namespace == resource_id:
+    if resource_id is not None and values["cache_namespace"] == resource_id:
         changes["cache_namespace"] = None
     return _copy(integration, changes) if changes else integration
 
@@ -169,18 +178,28 @@ def normalize_integration_response(response: IntegrationResponse) -> Integration
 def _by_status(items: Sequence[R]) -> Sequence[R]:
     """Responses by `status_order`, stably: `items` itself when in that order already."""
     if len(items) > 1:
-        keys = [status_order(item.status_code) for item in items]
-        if keys != sorted(keys):
-            return sorted(items, key=lambda r: status_order(r.status_code))
+        previous = status_order(items[0].status_code)
+        for item in items[1:]:
+            order = status_order(item.status_code)
+            if order < previous:
+                return sorted(items, key=lambda r: status_order(r.status_code))
+            previous = order
     return items
 
 
 def normalize_integration(
     integration: Integration, *, keep_defaults: bool = False, resource_id: str | None = None
 ) -> Integration:
-    responses = _by_status([normalize_integration_response(r) for r in integration.responses])
+    given = integration.responses
+    responses: Sequence[IntegrationResponse] = given
+    for index, response in enumerate(given):
+        if (first := normalize_integration_response(response)) is not response:  # from here on
+            later = map(normalize_integration_response, given[index + 1 :])
+            responses = [*given[:index], first, *later]
+            break
+    responses = _by_status(responses)
     updated = integration
-    if not _same(responses, integration.responses) or _has_null(integration.request_templates):
+    if responses is not given or _has_null(integration.request_templates):
         updated = _copy(
             integration,
             {

@@ -123,6 +123,7 @@ def test_runner_child_measures_a_floor_and_reports_a_missing_command(
         ("least-import", ["openapi"]),
         ("least-export-dump", ["resources"]),
         ("least-diff", ["openapi", "resources"]),
+        ("least-diff-dumps", ["resources", "resources-drift"]),
     ],
 )
 def test_least_work_rows_validate_the_very_models_oas2gw_reads(

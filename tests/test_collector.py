@@ -65,6 +65,8 @@ def test_objects_a_caller_froze_stay_frozen(collector_on: None) -> None:
         frozen = gc.get_freeze_count()
         with paused():
             _ = [{} for _ in range(1_000)]
-        assert gc.get_freeze_count() == frozen
+        # `gc.unfreeze()` would empty it; another thread (the emulator's server, when the
+        # suite has started it) may free a frozen object meanwhile, and that may take a few
+        assert frozen - 1_000 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()

@@ -35,6 +35,7 @@ from oas2gw.plan import (
     Step,
     Sub,
     build_plan,
+    place,
     resource_path,
 )
 
@@ -358,6 +359,9 @@ class _Run:
             "request validator": (self.desired.request_validators, self.live.request_validators),
             "authorizer": (self.desired.authorizers, self.live.authorizers),
         }
+        if kind == "model":  # schemas as normalising leaves them: references by name
+            want, have = self.desired.models.get(name), self.live.models.get(name)
+            return () if want == have else ("schema",)
         if kind not in groups:
             return ()
         mine, theirs = groups[kind]
@@ -393,7 +397,10 @@ class _Run:
     def _params(self, step: Step) -> dict[str, Any]:
         params = dict(step.params)
         for name, ref in step.refs.items():
-            params[name] = self._resolve(ref)
+            if "/" in name:  # a value inside a parameter (`patchOperations/0/value`)
+                params = place(params, name, self._resolve(ref))
+            else:
+                params[name] = self._resolve(ref)
         return params
 
     def _resolve(self, ref: Ref | Sub) -> str:

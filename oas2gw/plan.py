@@ -106,7 +106,9 @@ class Step:
     """One API call (or a guarded one; see the module docstring for each `action`).
 
     `params` holds literal values (botocore names, JSON-compatible); `refs` the parameters
-    resolved at run time. Together they are the call's complete input.
+    resolved at run time. Together they are the call's complete input. A `refs` name with a
+    `/` is a JSON pointer into `params` (`patchOperations/0/value`): the value resolved at
+    run time goes there, in place of the placeholder `params` holds (`place` does it).
     """
 
     action: Action
@@ -667,13 +669,55 @@ def _model_step(name: str, schema: Any, models: set[str]) -> Step:
     params: dict[str, Any] = {"name": name, "contentType": "application/json"}
     refs: dict[str, Ref | Sub] = {"restApiId": REST_API}
     text = _model_schema(schema, models)
+    label = f"model {name}"
+    # an existing model gets the document's schema: `CreateModel` refuses a second model of
+    # one name, and a model left as it was would keep a schema the document no longer has
+    patch: dict[str, Any] = {"modelName": name, "patchOperations": [_replace("/schema", "")]}
+    patch_refs: dict[str, Ref | Sub] = {"restApiId": REST_API}
     if isinstance(text, Sub):
         refs["schema"] = text
+        patch_refs[SCHEMA_PATCH] = text
     else:
         params["schema"] = text
+        patch["patchOperations"] = [_replace("/schema", text)]
+    update = Step("call", "UpdateModel", patch, patch_refs, label)
     return Step(
-        "ensure", "CreateModel", params, refs, f"model {name}", key=name, lookup="GetModels"
+        "ensure",
+        "CreateModel",
+        params,
+        refs,
+        label,
+        key=name,
+        lookup="GetModels",
+        update=update,
     )
+
+
+#: where an `UpdateModel` step's schema goes when it holds run-time ids
+SCHEMA_PATCH = "patchOperations/0/value"
+
+
+def place(params: Mapping[str, Any], pointer: str, value: Any) -> dict[str, Any]:
+    """`params` with `value` at `pointer` (`patchOperations/0/value`, or a plain name), the
+    containers on the way copied: a step's own `params` are never changed."""
+    first, *rest = pointer.split("/")
+    out = dict(params)
+    if not rest:
+        out[first] = value
+        return out
+    out[first] = _placed(params[first], rest, value)
+    return out
+
+
+def _placed(container: Any, keys: list[str], value: Any) -> Any:
+    key, *rest = keys
+    if isinstance(container, list):
+        copy: Any = list(container)
+        index: Any = int(key)
+    else:
+        copy, index = dict(container), key
+    copy[index] = value if not rest else _placed(container[index], rest, value)
+    return copy
 
 
 def _validator_step(validator: RequestValidator) -> Step:

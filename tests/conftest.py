@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import socket
 import sys
@@ -73,12 +74,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _add_update_model_to_moto() -> None:
+    """moto 5 has no `UpdateModel` (it answers 500), which a re-import sends for each model
+    that exists. AWS's takes `replace` of `/schema` and `/description` (API reference,
+    UpdateModel / PatchOperation); the emulator is given just that, so a re-import is judged
+    by the state it leaves. What is sent is checked at the request as well."""
+    from moto.apigateway.responses import APIGatewayResponse
+
+    if hasattr(APIGatewayResponse, "update_model"):
+        return
+
+    def update_model(self: Any) -> str:
+        parts = self.path.split("/")
+        model = self.backend.get_model(parts[2], parts[4])
+        for operation in self._get_param("patchOperations") or []:
+            if operation.get("op") != "replace" or operation.get("path") not in (
+                "/schema",
+                "/description",
+            ):
+                raise NotImplementedError(f"UpdateModel {operation}")
+            setattr(model, operation["path"][1:], operation.get("value"))
+        return json.dumps(model.to_json())
+
+    APIGatewayResponse.update_model = update_model  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """moto's server on 127.0.0.1 at a free port; yields its endpoint URL."""
     import logging
 
     from moto.server import ThreadedMotoServer
+
+    _add_update_model_to_moto()
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = _free_port()

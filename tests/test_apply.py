@@ -23,7 +23,7 @@ from botocore.exceptions import EndpointConnectionError, NoRegionError
 from botocore.stub import Stubber
 from conftest import _free_port, corpus_files, requires_corpus, sample_files
 from shell_harness import MOTO_DROPS_INTEGRATION, read_back_differences
-from test_shell_e2e import create_lambda_function, loadable, rich_model
+from test_shell_e2e import _models_api, create_lambda_function, loadable, rich_model
 
 from oas2gw.applier import ApplyReport, TerminalProgress, apply, units_of
 from oas2gw.aws import Pacer, describe_failure, make_client, redact, retry_config
@@ -92,6 +92,31 @@ def test_rich_model_applies_exactly_and_a_second_run_changes_only_what_moto_drop
     apigw: Any,
 ) -> None:
     assert apply_twice_and_compare(rich_model(), apigw, "rich") == []
+
+
+def test_a_changed_schema_updates_the_existing_model_and_only_that(apigw: Any) -> None:
+    rest_api_id = apigw.create_rest_api(name="models")["id"]
+    before = _models_api({"type": "object"}, {"type": "array"})
+    after = _models_api({"type": "object"}, {"type": "array", "maxItems": 5})
+    assert apply(before, apigw, rest_api_id, pacer=UNPACED).ok
+    calls = recorded(apigw)
+    report = apply(after, apigw, rest_api_id, pacer=UNPACED)
+    assert report.ok, report.render()
+    models = {c.label: (c.action, c.fields) for c in report.changes if c.kind == "model"}
+    assert models == {"model Item": ("unchanged", ()), "model ItemList": ("update", ("schema",))}
+    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
+    want = '{"type":"array","maxItems":5,"items":{"$ref":"' + url + '"}}'
+    sent = [params for op, params in calls if op == "UpdateModel"]
+    assert sent == [
+        {
+            "restApiId": rest_api_id,
+            "modelName": "ItemList",
+            "patchOperations": [{"op": "replace", "path": "/schema", "value": want}],
+        }
+    ]
+    assert apigw.get_model(restApiId=rest_api_id, modelName="ItemList")["schema"] == want
+    again = apply(after, apigw, rest_api_id, pacer=UNPACED)
+    assert all(c.action == "unchanged" for c in again.changes if c.kind == "model")
 
 
 @pytest.mark.parametrize("sample", sample_files(), ids=lambda p: p.name)

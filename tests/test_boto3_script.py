@@ -31,7 +31,7 @@ from shell_harness import (
     run_script,
 )
 from test_apply import REFUSED
-from test_shell_e2e import loadable, rich_model
+from test_shell_e2e import _models_api, loadable, rich_model
 
 from oas2gw.emit.boto3 import Call, Code, layout, render_boto3, string_literal
 from oas2gw.emit.shell import render_shell
@@ -226,6 +226,31 @@ def test_rich_model_twice_gives_same_state_and_aws_style_requests(
         if call["operation"] in ("PutMethod", "PutMethodResponse"):
             assert (p["resourceId"], p["httpMethod"]) in deleted, call
     assert len(deleted) == len(model.iter_methods())
+
+
+def test_second_run_gives_existing_models_the_documents_schema(
+    tmp_path: Path, aws_env: dict[str, str], runner: Path, apigw: Any, rest_api_id: str
+) -> None:
+    """As the shell script does: `update_model` with the schema, a reference to another model
+    carrying the REST API id."""
+    before = _models_api({"type": "object"}, {"type": "array"})
+    after = _models_api({"type": "string"}, {"type": "array", "minItems": 1})
+    assert_ok(run_boto3(build_plan(before), tmp_path, aws_env, runner, rest_api_id))
+    second = run_boto3(build_plan(after), tmp_path, aws_env, runner, rest_api_id)
+    assert_ok(second)
+    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
+    want = {
+        "Item": '{"type":"string"}',
+        "ItemList": '{"type":"array","minItems":1,"items":{"$ref":"' + url + '"}}',
+    }
+    sent = {
+        c["params"]["modelName"]: c["params"]["patchOperations"][0]["value"]
+        for c in second.calls
+        if c["operation"] == "UpdateModel"
+    }
+    assert sent == want
+    held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
+    assert held == want
 
 
 def compact_model() -> ApiModel:

@@ -18,9 +18,9 @@ from conftest import sample_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oas2gw.emit.shell import quote, render_shell
+from oas2gw.emit.shell import _Shell, json_text, quote, render_shell
 from oas2gw.model import ApiModel, Integration, Method, RequestValidator, Resource
-from oas2gw.plan import PlanOptions, build_plan
+from oas2gw.plan import Plan, PlanOptions, Ref, Sub, build_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("OAS2GW_UPDATE_GOLDEN") == "1"
@@ -46,6 +46,42 @@ def test_quote_stands_for_exactly_its_text_in_bash(text: str) -> None:
         ["bash", "-c", f"printf %s {quote(text)}"], capture_output=True, check=False
     )
     assert done.returncode == 0 and done.stdout.decode("utf-8") == text
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"))
+_HOSTILE = st.sampled_from(["@@oas2gw-value-0@@", '"', "'", "\\", "$(touch x)", "`id`", "\n"])
+_PIECES = st.lists(st.one_of(_TEXT, _HOSTILE, st.just(Ref("rest_api"))), min_size=1, max_size=5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    before=st.one_of(_TEXT, _HOSTILE),
+    pieces=_PIECES,
+    after=st.dictionaries(st.one_of(_TEXT, _HOSTILE), st.one_of(_TEXT, _HOSTILE), max_size=2),
+)
+def test_a_json_word_with_ids_spliced_in_stands_for_exactly_that_json_in_bash(
+    before: str, pieces: list[str | Ref], after: dict[str, str]
+) -> None:
+    """`--patch-operations` whose value holds the REST API id: bash gives the aws CLI the JSON
+    text of the value with the id in place, whatever the document wrote (the mark the
+    renderer uses included), and runs nothing."""
+    value = [{"note": before, "value": Sub(tuple(pieces)), **after}]
+    renderer = _Shell(Plan(()), rest_api_id=None, cli_input_json=False, file_prefix="x")
+    word = renderer._json_word(value)
+    rest_api_id = "a1b2c3d4e5"
+    resolved = [
+        {
+            "note": before,
+            "value": "".join(rest_api_id if isinstance(p, Ref) else p for p in pieces),
+            **after,
+        }
+    ]
+    done = subprocess.run(
+        ["bash", "-c", f"REST_API_ID={rest_api_id}; printf %s {word}"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.decode("utf-8") == json_text(resolved)
 
 
 def test_values_the_aws_cli_would_load_from_a_file_or_url_travel_as_inline_json() -> None:

@@ -260,6 +260,21 @@ def test_second_run_gives_same_state_with_aws_style_requests(
     for created in ("CreateResource", "CreateModel", "CreateRequestValidator", "CreateAuthorizer"):
         assert created not in ops
     assert ops.count("UpdateRequestValidator") == 2 and ops.count("UpdateAuthorizer") == 1
+    # each model that exists is given the document's schema: what the first run created with
+    created = {
+        c["params"]["name"]: c["params"]["schema"]
+        for c in first.calls
+        if c["operation"] == "CreateModel"
+    }
+    patched = {
+        c["params"]["modelName"]: c["params"]["patchOperations"]
+        for c in second.calls
+        if c["operation"] == "UpdateModel"
+    }
+    assert created and patched == {
+        name: [{"op": "replace", "path": "/schema", "value": schema}]
+        for name, schema in created.items()
+    }
     deleted: set[tuple[str, str]] = set()
     for call in second.calls:
         p = call["params"]
@@ -269,7 +284,7 @@ def test_second_run_gives_same_state_with_aws_style_requests(
             assert (p["resourceId"], p["httpMethod"]) in deleted, call
     assert len(deleted) == model_method_count(model)
     skipped = {"CreateResource", "CreateModel", "CreateRequestValidator", "CreateAuthorizer"}
-    instead = {"DeleteMethod", "UpdateRequestValidator", "UpdateAuthorizer"}
+    instead = {"DeleteMethod", "UpdateRequestValidator", "UpdateAuthorizer", "UpdateModel"}
     assert [c for c in made_calls(second) if c[1] not in instead] == [
         c for c in literal_calls(plan) if c[1] not in skipped
     ]
@@ -300,6 +315,65 @@ def test_script_completes_an_api_that_holds_part_of_the_document(
     deletes = [c["params"] for c in run.calls if c["operation"] == "DeleteMethod"]
     assert deletes == [{"restApiId": rest_api_id, "resourceId": root, "httpMethod": "GET"}]
     assert run.operations().count("CreateRequestValidator") == 1  # `params`; `all` updated
+
+
+def _models_api(item: dict[str, Any], items: dict[str, Any]) -> ApiModel:
+    """Two models, one referring to the other, used by a method."""
+    method = Method(
+        http_method="POST",
+        request_models={"application/json": "ItemList"},
+        integration=Integration(type="MOCK"),
+    )
+    ref = {"$ref": "#/components/schemas/Item"}
+    return ApiModel(
+        models={"Item": item, "ItemList": {**items, "items": ref}},
+        resources=(Resource(path="/items", methods=(method,)),),
+    )
+
+
+@pytest.mark.parametrize("cli_input_json", [False, True])
+def test_second_import_gives_existing_models_the_documents_schema(
+    tmp_path: Path,
+    aws_env: dict[str, str],
+    wrapper_dir: Path,
+    apigw: Any,
+    rest_api_id: str,
+    cli_input_json: bool,
+) -> None:
+    """A model of the name exists: `update-model` replaces its schema (the one that refers to
+    another model with the REST API id spliced in at run time); a model left as it was would
+    keep a schema the document no longer has."""
+    before = _models_api({"type": "object"}, {"type": "array"})
+    after = _models_api(
+        {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+        {"type": "array", "maxItems": 50},
+    )
+    for name, model in (("first.sh", before), ("second.sh", after)):
+        run = run_plan(
+            build_plan(model),
+            tmp_path,
+            aws_env,
+            wrapper_dir,
+            rest_api_id,
+            name=name,
+            cli_input_json=cli_input_json,
+        )
+        assert_ok(run)
+    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
+    want = {
+        "Item": '{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}',
+        "ItemList": '{"type":"array","maxItems":50,"items":{"$ref":"' + url + '"}}',
+    }
+    sent = {
+        c["params"]["modelName"]: c["params"]["patchOperations"]
+        for c in run.calls
+        if c["operation"] == "UpdateModel"
+    }
+    assert sent == {n: [{"op": "replace", "path": "/schema", "value": v}] for n, v in want.items()}
+    assert "CreateModel" not in run.operations()
+    held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
+    assert held == want
+    assert read_back_differences(after, apigw, rest_api_id) == []
 
 
 def test_missing_rest_api_id_is_usage_exit_2(

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from oas2gw.plan import Plan, Ref, Step, Sub, uses_identity
+from oas2gw.plan import Plan, Ref, Step, Sub, place, uses_identity
 
 #: black's default line length
 LINE_LENGTH = 88
@@ -366,9 +366,9 @@ class _Script:
     label: str | None = None
     label_text: str = ""
     #: id of a step's `refs` -> (those refs, their keyword elements)
-    ref_elements: dict[int, tuple[Mapping[str, Ref | Sub], tuple[tuple[str, _Node], ...]]] = field(
-        default_factory=dict
-    )
+    ref_elements: dict[
+        int, tuple[Mapping[str, Ref | Sub], tuple[tuple[str, _Node], ...], tuple[str, ...]]
+    ] = field(default_factory=dict)
 
     def chunks(self, rest_api_id: str | None) -> Iterator[str]:
         """The script in pieces of a few thousand lines, made as they are asked for."""
@@ -472,6 +472,10 @@ class _Script:
             self.lines.extend(layout(find, _INDENT, "found = "))
             self.lines.append(f"{_INDENT}if found is None:")
             self._emit(step, _INDENT * 2)
+            if step.update is not None:
+                self.lines.append(f"{_INDENT}else:")
+                self._at(step.update, _INDENT * 2)
+                self._emit(step.update, _INDENT * 2)
             return
         var = self._define(step.saves, step.saves.kind)
         self.lines.extend(layout(find, _INDENT, f"{var} = "))
@@ -490,22 +494,32 @@ class _Script:
         client = "apigateway" if step.service == "apigateway" else None
         if client is None:
             client = f"run.client({string_literal(step.service)})"
-        elements = self._ref_elements(step.refs) + tuple(
+        named, inner = self._ref_elements(step.refs)
+        params = step.params
+        for name in inner:  # run-time values inside a parameter (`patchOperations/0/value`)
+            params = place(params, name, self._ref(step.refs[name]))
+        elements = named + tuple(
             [
                 ("" if k is None else k + "=", string_literal(v) if type(v) is str else _node(v))
-                for k, v in step.params.items()
+                for k, v in params.items()
             ]
         )
         opening = f"{client}.{method_name(step.operation)}("
         self.lines.extend(_layout_call(opening, elements, indent, f"{target} = " if target else ""))
 
-    def _ref_elements(self, refs: Mapping[str, Ref | Sub]) -> tuple[tuple[str, _Node], ...]:
+    def _ref_elements(
+        self, refs: Mapping[str, Ref | Sub]
+    ) -> tuple[tuple[tuple[str, _Node], ...], tuple[str, ...]]:
+        """The keyword elements of `refs`, and the names of those that go inside a parameter."""
         cached = self.ref_elements.get(id(refs))
         if cached is not None and cached[0] is refs:  # holding `refs`: its id is not reused
-            return cached[1]
-        elements = tuple((name + "=", _node(self._ref(ref))) for name, ref in refs.items())
-        self.ref_elements[id(refs)] = (refs, elements)
-        return elements
+            return cached[1], cached[2]
+        elements = tuple(
+            (name + "=", _node(self._ref(ref))) for name, ref in refs.items() if "/" not in name
+        )
+        inner = tuple(name for name in refs if "/" in name)
+        self.ref_elements[id(refs)] = (refs, elements, inner)
+        return elements, inner
 
     def _define(self, ref: Ref, stem: str) -> str:
         count = self.counts.get(stem, 0) + 1

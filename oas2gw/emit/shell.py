@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from oas2gw.model.types import cli_option
-from oas2gw.plan import Plan, Ref, Step, Sub, uses_identity
+from oas2gw.plan import Plan, Ref, Step, Sub, place, uses_identity
 
 #: What the aws CLI replaces with a file's or URL's content (awscli `paramfile`).
 _PARAMFILE_PREFIXES = ("file://", "fileb://", "http://", "https://")
@@ -258,7 +258,7 @@ class _Shell:
     #: (parameter, short plain ASCII string value) -> its option word
     option_words: dict[tuple[str, str], str] = field(default_factory=dict)
     #: id of a step's `refs` -> (those refs, their location options, their other options)
-    ref_words: dict[int, tuple[Mapping[str, Ref | Sub], list[str], list[str]]] = field(
+    ref_words: dict[int, tuple[Mapping[str, Ref | Sub], list[str], list[str], list[str]]] = field(
         default_factory=dict
     )
 
@@ -357,6 +357,9 @@ class _Shell:
         if step.saves is None:
             self.lines.append("if [[ -z ${FOUND//[[:space:]]/} ]]; then")
             self._emit(index, step, indent="  ")
+            if step.update is not None:
+                self.lines.append("else")
+                self._emit(index, step.update, indent="  ", suffix="update")
             self.lines.append("fi")
             return
         var = self._define(step.saves, step.saves.kind.upper())
@@ -375,16 +378,25 @@ class _Shell:
 
     def _command(self, index: int, step: Step, query: str = "", suffix: str = "") -> str:
         words = [f"aws {step.service} {command_name(step.operation)}"]
-        located, late = self._ref_words(step.refs)
+        located, late, inner = self._ref_words(step.refs)
         words += located
+        params = step.params
+        if inner:  # run-time values inside a parameter: that parameter is a word of its own
+            placed = params
+            for name in inner:
+                placed = place(placed, name, step.refs[name])
+            tops = dict.fromkeys(name.split("/", 1)[0] for name in inner)
+            words += [f"{cli_option(top)} {self._json_word(placed[top])}" for top in tops]
+            params = {k: v for k, v in params.items() if k not in tops}
         if self.cli_input_json:
-            if step.params:
-                words.append(f'--cli-input-json "file://$HERE/{self._file(index, step, suffix)}"')
+            if params:
+                name = self._file(index, step, suffix, params)
+                words.append(f'--cli-input-json "file://$HERE/{name}"')
         else:
             inline: dict[str, Any] = {}
             operation = step.operation
             known = self.option_words
-            for item in step.params.items():
+            for item in params.items():
                 name, value = item
                 if type(value) is str and (word := known.get(item)) is not None:
                     words.append(word)  # a value seen before (so ASCII, no NUL, no prefix)
@@ -415,22 +427,67 @@ class _Shell:
             words.append(f"--query {query} --output text")
         return " \\\n    ".join(words) if len(words) > 3 else " ".join(words)
 
-    def _ref_words(self, refs: Mapping[str, Ref | Sub]) -> tuple[list[str], list[str]]:
-        """The options of `refs`: those that say where the call applies, and the others.
+    def _ref_words(self, refs: Mapping[str, Ref | Sub]) -> tuple[list[str], list[str], list[str]]:
+        """The options of `refs`: those that say where the call applies, and the others; and
+        the names of those that go inside a parameter (`patchOperations/0/value`).
 
         A method's steps share one `refs` mapping, so the words are kept per mapping (holding
         it, so its id is not reused) until a definition could change what they say.
         """
         cached = self.ref_words.get(id(refs))
         if cached is not None and cached[0] is refs:
-            return cached[1], cached[2]
+            return cached[1], cached[2], cached[3]
         located: list[str] = []
         late: list[str] = []
+        inner: list[str] = []
         for name, ref in refs.items():
+            if "/" in name:
+                inner.append(name)
+                continue
             where = located if name in _LOCATION else late
             where.append(f"{cli_option(name)} {self._ref(ref)}")
-        self.ref_words[id(refs)] = (refs, located, late)
-        return located, late
+        self.ref_words[id(refs)] = (refs, located, late, inner)
+        return located, late, inner
+
+    def _json_word(self, value: Any) -> str:
+        """One bash word for the JSON text of `value`, whose strings may be `Sub`s or `Ref`s:
+        the literal text single-quoted, each run-time id spliced in as its variable (an id
+        is letters and digits, so it needs no JSON escaping)."""
+        found: list[Ref | Sub] = []
+        mark = "@@oas2gw-value-"
+
+        def swap(node: Any) -> Any:
+            if isinstance(node, (Ref, Sub)):
+                found.append(node)
+                return f"{mark}{len(found) - 1}@@"
+            if isinstance(node, Mapping):
+                return {k: swap(v) for k, v in node.items()}
+            if isinstance(node, (list, tuple)):
+                return [swap(v) for v in node]
+            return node
+
+        text = json_text(swap(value))
+        while text.count(mark) != len(found):  # the document wrote the mark: another one
+            mark = mark.replace("@@", "@@@", 1)
+            found.clear()
+            text = json_text(swap(value))
+        pieces = re.split('"' + re.escape(mark) + r'(\d+)@@"', text)
+        words: list[str | Ref] = [pieces[0]]  # JSON text, and the ids spliced into it
+        for number, literal in zip(pieces[1::2], pieces[2::2], strict=True):
+            ref = found[int(number)]
+            words.append('"')
+            for part in ref.parts if isinstance(ref, Sub) else (ref,):
+                words.append(json_text(part)[1:-1] if isinstance(part, str) else part)
+            words.append('"' + literal)
+        out: list[str] = []
+        text_run = ""
+        for word in words:
+            if isinstance(word, str):
+                text_run += word
+                continue
+            out += [quote_always(text_run), self._ref(word)]
+            text_run = ""
+        return "".join([*out, quote_always(text_run)])
 
     @staticmethod
     def _needs_json(operation: str, name: str, value: str) -> bool:
@@ -440,13 +497,13 @@ class _Shell:
             return False
         return value.startswith(_PARAMFILE_PREFIXES)
 
-    def _file(self, index: int, step: Step, suffix: str) -> str:
+    def _file(self, index: int, step: Step, suffix: str, params: Mapping[str, Any]) -> str:
         words = [self.file_prefix, f"{index:03d}", command_name(step.operation)]
         words += [_file_name_part(step.label)[:40], suffix]
         name = "-".join(w for w in words if w) + ".json"
-        text = json.dumps(dict(step.params), indent=2, ensure_ascii=False)
+        text = json.dumps(dict(params), indent=2, ensure_ascii=False)
         if not _encodable(text):
-            text = json.dumps(dict(step.params), indent=2)
+            text = json.dumps(dict(params), indent=2)
         self.files[name] = text + "\n"
         return name
 

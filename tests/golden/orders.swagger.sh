@@ -77,6 +77,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name NewOrder \
     --content-type application/json \
     --schema '{"type":"object","required":["items"],"properties":{"items":{"type":"array","minItems":1,"items":{"type":"object","required":["sku","quantity"],"properties":{"sku":{"type":"string"},"quantity":{"type":"integer","minimum":1}}}},"note":{"type":"string","maxLength":500}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name NewOrder \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{\"items\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"object\",\"required\":[\"sku\",\"quantity\"],\"properties\":{\"sku\":{\"type\":\"string\"},\"quantity\":{\"type\":\"integer\",\"minimum\":1}}}},\"note\":{\"type\":\"string\",\"maxLength\":500}}}"}]' >/dev/null
 fi
 
 # --- model Order
@@ -89,6 +94,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Order \
     --content-type application/json \
     --schema '{"type":"object","properties":{"orderId":{"type":"string"},"status":{"type":"string"},"items":{"type":"array","items":{"type":"object"}}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Order \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"properties\":{\"orderId\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"}]' >/dev/null
 fi
 
 # --- model Orders
@@ -101,6 +111,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Orders \
     --content-type application/json \
     --schema '{"type":"object","properties":{"orders":{"type":"array","items":{"$ref":"https://apigateway.amazonaws.com/restapis/'"$REST_API_ID"'/models/Order"}},"next":{"type":"string"}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"properties\":{\"orders\":{\"type\":\"array\",\"items\":{\"$ref\":\"https://apigateway.amazonaws.com/restapis/'"$REST_API_ID"'/models/Order\"}},\"next\":{\"type\":\"string\"}}}"}]' \
+    --model-name Orders >/dev/null
 fi
 
 # --- model Accepted
@@ -113,6 +128,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Accepted \
     --content-type application/json \
     --schema '{"type":"object","properties":{"orderId":{"type":"string"}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Accepted \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"properties\":{\"orderId\":{\"type\":\"string\"}}}"}]' >/dev/null
 fi
 
 # --- request validator body

@@ -89,6 +89,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Pet \
     --content-type application/json \
     --schema '{"type":"object","required":["id","name"],"properties":{"id":{"type":"string"},"name":{"type":"string"}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Pet \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"required\":[\"id\",\"name\"],\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}"}]' >/dev/null
 fi
 
 # --- model NewPet
@@ -101,6 +106,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name NewPet \
     --content-type application/json \
     --schema '{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name NewPet \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"}}}"}]' >/dev/null
 fi
 
 # --- model Pets
@@ -113,6 +123,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Pets \
     --content-type application/json \
     --schema '{"type":"array","items":{"$ref":"https://apigateway.amazonaws.com/restapis/'"$REST_API_ID"'/models/Pet"}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"array\",\"items\":{\"$ref\":\"https://apigateway.amazonaws.com/restapis/'"$REST_API_ID"'/models/Pet\"}}"}]' \
+    --model-name Pets >/dev/null
 fi
 
 # --- model Inventory
@@ -125,6 +140,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Inventory \
     --content-type application/json \
     --schema '{"type":"object","additionalProperties":{"type":"integer"}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Inventory \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}}"}]' >/dev/null
 fi
 
 # --- request validator all

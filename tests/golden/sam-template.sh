@@ -77,6 +77,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Card \
     --content-type application/json \
     --schema '{"type":"object","required":["to","message"],"properties":{"to":{"type":"string","format":"email"},"message":{"type":"string","maxLength":280}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Card \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"required\":[\"to\",\"message\"],\"properties\":{\"to\":{\"type\":\"string\",\"format\":\"email\"},\"message\":{\"type\":\"string\",\"maxLength\":280}}}"}]' >/dev/null
 fi
 
 # --- request validator body

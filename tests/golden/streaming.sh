@@ -77,6 +77,11 @@ if [[ -z ${FOUND//[[:space:]]/} ]]; then
     --name Prompt \
     --content-type application/json \
     --schema '{"type":"object","required":["messages"],"properties":{"messages":{"type":"array","items":{"type":"object","required":["role","content"],"properties":{"role":{"type":"string","enum":["user","assistant","system"]},"content":{"type":"string"}}}}}}' >/dev/null
+else
+  aws apigateway update-model \
+    --rest-api-id "$REST_API_ID" \
+    --model-name Prompt \
+    --patch-operations '[{"op":"replace","path":"/schema","value":"{\"type\":\"object\",\"required\":[\"messages\"],\"properties\":{\"messages\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"role\",\"content\"],\"properties\":{\"role\":{\"type\":\"string\",\"enum\":[\"user\",\"assistant\",\"system\"]},\"content\":{\"type\":\"string\"}}}}}}"}]' >/dev/null
 fi
 
 # --- resource /chat

@@ -107,17 +107,23 @@ def _prepare_floor_json(files: list[str], out: str) -> Callable[[], object]:
     return run
 
 
+def _parse_held(files: list[str], out: str, loads: Callable[[bytes], Any]) -> list[Any]:
+    """Each input read, parsed and written back, the trees held together."""
+    trees = []
+    for path in files:
+        data = _read(path)
+        trees.append(loads(data))
+        _write_back(data, out)
+    return trees
+
+
 def _prepare_floor_json_held(files: list[str], out: str) -> Callable[[], object]:
     """The JSON floor of several inputs held at once, as any comparison of them must: the
     memory floor of `diff` (its time floor stays `floor-json`, one input after the other)."""
     import orjson
 
     def run() -> object:
-        trees = []
-        for path in files:
-            data = _read(path)
-            trees.append(orjson.loads(data))
-            _write_back(data, out)
+        _parse_held(files, out, orjson.loads)
         return None
 
     return run
@@ -491,11 +497,7 @@ def _prepare_least_dumps(files: list[str], out: str) -> Callable[[], object]:
             return work()
 
     def work() -> object:
-        trees = []
-        for path in files:
-            raw = _read(path)
-            trees.append(orjson.loads(raw))
-            _write_back(raw, out)
+        trees = _parse_held(files, out, orjson.loads)
         dumps = orjson.dumps
         kept = {key: dumps(body) for key, body in _saved_methods(trees[0]).items()}
         shared = sum(

@@ -31,7 +31,7 @@ from shell_harness import (
     run_script,
 )
 from test_apply import REFUSED
-from test_shell_e2e import _models_api, loadable, rich_model
+from test_shell_e2e import _item_list_schema, _models_api, _schemas_sent, loadable, rich_model
 
 from oas2gw.emit.boto3 import Call, Code, layout, render_boto3, string_literal
 from oas2gw.emit.shell import render_shell
@@ -238,17 +238,9 @@ def test_second_run_gives_existing_models_the_documents_schema(
     assert_ok(run_boto3(build_plan(before), tmp_path, aws_env, runner, rest_api_id))
     second = run_boto3(build_plan(after), tmp_path, aws_env, runner, rest_api_id)
     assert_ok(second)
-    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
-    want = {
-        "Item": '{"type":"string"}',
-        "ItemList": '{"type":"array","minItems":1,"items":{"$ref":"' + url + '"}}',
-    }
-    sent = {
-        c["params"]["modelName"]: c["params"]["patchOperations"][0]["value"]
-        for c in second.calls
-        if c["operation"] == "UpdateModel"
-    }
-    assert sent == want
+    items = _item_list_schema(rest_api_id, '"minItems":1,')
+    want = {"Item": '{"type":"string"}', "ItemList": items}
+    assert _schemas_sent(second.calls) == want
     held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
     assert held == want
 

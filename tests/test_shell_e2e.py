@@ -317,6 +317,22 @@ def test_script_completes_an_api_that_holds_part_of_the_document(
     assert run.operations().count("CreateRequestValidator") == 1  # `params`; `all` updated
 
 
+def _schemas_sent(calls: list[dict[str, Any]]) -> dict[str, str]:
+    """The schema each `UpdateModel` call sent, by model name (its one patch, checked)."""
+    sent = {}
+    for call in calls:
+        if call["operation"] == "UpdateModel":
+            [patch] = call["params"]["patchOperations"]
+            assert patch["op"] == "replace" and patch["path"] == "/schema", patch
+            sent[call["params"]["modelName"]] = patch["value"]
+    return sent
+
+
+def _item_list_schema(rest_api_id: str, rest: str) -> str:
+    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
+    return '{"type":"array",' + rest + '"items":{"$ref":"' + url + '"}}'
+
+
 def _models_api(item: dict[str, Any], items: dict[str, Any]) -> ApiModel:
     """Two models, one referring to the other, used by a method."""
     method = Method(
@@ -359,17 +375,11 @@ def test_second_import_gives_existing_models_the_documents_schema(
             cli_input_json=cli_input_json,
         )
         assert_ok(run)
-    url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
     want = {
         "Item": '{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}',
-        "ItemList": '{"type":"array","maxItems":50,"items":{"$ref":"' + url + '"}}',
+        "ItemList": _item_list_schema(rest_api_id, '"maxItems":50,'),
     }
-    sent = {
-        c["params"]["modelName"]: c["params"]["patchOperations"]
-        for c in run.calls
-        if c["operation"] == "UpdateModel"
-    }
-    assert sent == {n: [{"op": "replace", "path": "/schema", "value": v}] for n, v in want.items()}
+    assert _schemas_sent(run.calls) == want
     assert "CreateModel" not in run.operations()
     held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
     assert held == want

@@ -25,7 +25,7 @@ from boto3_harness import install_runner, run_python
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from shell_harness import install_wrapper, read_back_differences, run_script
-from test_shell_e2e import FN, LAMBDA_URI, create_lambda_function
+from test_shell_e2e import FN, LAMBDA_URI, _schemas_sent, create_lambda_function
 
 from oas2gw.emit.boto3 import render_boto3
 from oas2gw.emit.shell import render_shell
@@ -112,7 +112,12 @@ def make_model(s: Callable[[], str], segments: tuple[str, str]) -> ApiModel:
     """A model with a drawn string in every string field the plan sends; its shape (number of
     resources, methods and definitions) is fixed so a benign twin names the same things."""
     validator, authorizer = s(), s()
+    # model names are letters and digits in API Gateway; their schemas are anything, and one
+    # refers to the other (the REST API id is spliced into its text at run time)
+    item = {"type": "object", "description": s(), "properties": {s(): {"enum": [s()]}}}
+    items = {"type": "array", "description": s(), "items": {"$ref": "#/components/schemas/Item"}}
     return ApiModel(
+        models={"Item": item, "ItemList": items},
         request_validators=(RequestValidator(name=validator, validate_request_body=True),),
         authorizers=(
             Authorizer(
@@ -331,6 +336,25 @@ def test_hostile_strings_reach_aws_exactly_through_bash_and_python_and_nothing_r
     for grant in grants:
         assert _STATEMENT_ID.fullmatch(grant["StatementId"]), grant
         assert grant["FunctionName"] == FN
+
+    # again: the models exist now, so their schemas travel inside `--patch-operations` JSON
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        shell_run = pool.submit(
+            run_script, driver, aws_env, tools["wrapper"], (shell_api,), shell_dir
+        )
+        again_python = run_python(python_script, aws_env, tools["runner"], (python_api,))
+        again_shell = shell_run.result()
+    assert not os.path.exists(CANARY), "a value from the document was executed"
+    for first, again in ((by_shell, again_shell), (by_python, again_python)):
+        assert again.returncode == 0, again.stderr[-3000:]
+        created = {
+            c["params"]["name"]: c["params"]["schema"]
+            for c in first.calls
+            if c["operation"] == "CreateModel"
+        }
+        assert len(created) == 2 and _schemas_sent(again.calls) == created
+    for rest_api_id in (shell_api, python_api):
+        assert read_back_differences(model, apigw, rest_api_id) == []
 
 
 def test_bash_parses_every_script_the_hostile_twin_makes(tmp_path: Path) -> None:

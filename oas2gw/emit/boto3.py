@@ -366,7 +366,8 @@ class _Script:
     #: the last label seen, and its printable text
     label: str | None = None
     label_text: str = ""
-    #: id of a step's `refs` -> (those refs, their keyword elements)
+    #: id of a step's `refs` -> (those refs, their keyword elements, the names of those placed
+    #: inside a parameter)
     ref_elements: dict[
         int, tuple[Mapping[str, Ref | Sub], tuple[tuple[str, _Node], ...], tuple[str, ...]]
     ] = field(default_factory=dict)

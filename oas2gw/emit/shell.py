@@ -258,7 +258,8 @@ class _Shell:
     label_text: str = ""
     #: (parameter, short plain ASCII string value) -> its option word
     option_words: dict[tuple[str, str], str] = field(default_factory=dict)
-    #: id of a step's `refs` -> (those refs, their location options, their other options)
+    #: id of a step's `refs` -> (those refs, their location options, their other options, the
+    #: names of those placed inside a parameter)
     ref_words: dict[int, tuple[Mapping[str, Ref | Sub], list[str], list[str], list[str]]] = field(
         default_factory=dict
     )

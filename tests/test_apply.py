@@ -23,7 +23,7 @@ from botocore.exceptions import EndpointConnectionError, NoRegionError
 from botocore.stub import Stubber
 from conftest import _free_port, corpus_files, requires_corpus, sample_files
 from shell_harness import MOTO_DROPS_INTEGRATION, read_back_differences
-from test_shell_e2e import _models_api, create_lambda_function, loadable, rich_model
+from test_shell_e2e import create_lambda_function, loadable, models_api, rich_model
 
 from oas2gw.applier import ApplyReport, TerminalProgress, apply, units_of
 from oas2gw.aws import Pacer, describe_failure, make_client, redact, retry_config
@@ -99,8 +99,8 @@ def test_rich_model_applies_exactly_and_a_second_run_changes_only_what_moto_drop
 
 def test_a_changed_schema_updates_the_existing_model_and_only_that(apigw: Any) -> None:
     rest_api_id = apigw.create_rest_api(name="models")["id"]
-    before = _models_api({"type": "object"}, {"type": "array"})
-    after = _models_api({"type": "object"}, {"type": "array", "maxItems": 5})
+    before = models_api({"type": "object"}, {"type": "array"})
+    after = models_api({"type": "object"}, {"type": "array", "maxItems": 5})
     assert apply(before, apigw, rest_api_id, pacer=UNPACED).ok
     calls = recorded(apigw)
     report = apply(after, apigw, rest_api_id, pacer=UNPACED)

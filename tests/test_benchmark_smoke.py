@@ -150,8 +150,10 @@ def test_least_work_rows_validate_the_very_models_oas2gw_reads(
 def test_least_duplicate_check_counts_as_the_reader_does(written: dict[str, Path]) -> None:
     """The least-work rows' key count finds no duplicate where the reader finds none, and one
     where a key is written twice (spaced before its colon, next to escaped quotes)."""
-    from oas2gw.read import load_document
+    from oas2gw.read import load_document, source
 
+    for name in ("_SPACED_KEY_END", "_ESCAPED_QUOTE_COLON"):  # the reader's patterns, as bytes
+        assert getattr(run, name).pattern == getattr(source, name).pattern.encode()
     raw = written[f"openapi-{OPS}.json"].read_bytes()
     assert not run._fewer_keys_than_written(raw, run._visit(orjson.loads(raw)))
     assert raw.startswith(b'{\n  "openapi":')

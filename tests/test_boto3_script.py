@@ -31,7 +31,7 @@ from shell_harness import (
     run_script,
 )
 from test_apply import REFUSED
-from test_shell_e2e import _item_list_schema, _models_api, _schemas_sent, loadable, rich_model
+from test_shell_e2e import item_list_schema, loadable, models_api, rich_model, schemas_sent
 
 from oas2gw.emit.boto3 import Call, Code, layout, render_boto3, string_literal
 from oas2gw.emit.shell import render_shell
@@ -233,14 +233,14 @@ def test_second_run_gives_existing_models_the_documents_schema(
 ) -> None:
     """As the shell script does: `update_model` with the schema, a reference to another model
     carrying the REST API id."""
-    before = _models_api({"type": "object"}, {"type": "array"})
-    after = _models_api({"type": "string"}, {"type": "array", "minItems": 1})
+    before = models_api({"type": "object"}, {"type": "array"})
+    after = models_api({"type": "string"}, {"type": "array", "minItems": 1})
     assert_ok(run_boto3(build_plan(before), tmp_path, aws_env, runner, rest_api_id))
     second = run_boto3(build_plan(after), tmp_path, aws_env, runner, rest_api_id)
     assert_ok(second)
-    items = _item_list_schema(rest_api_id, '"minItems":1,')
+    items = item_list_schema(rest_api_id, '"minItems":1,')
     want = {"Item": '{"type":"string"}', "ItemList": items}
-    assert _schemas_sent(second.calls) == want
+    assert schemas_sent(second.calls) == want
     held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
     assert held == want
 

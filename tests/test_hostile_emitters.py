@@ -25,7 +25,7 @@ from boto3_harness import install_runner, run_python
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from shell_harness import install_wrapper, read_back_differences, run_script
-from test_shell_e2e import FN, LAMBDA_URI, _schemas_sent, create_lambda_function
+from test_shell_e2e import FN, LAMBDA_URI, create_lambda_function, schemas_sent
 
 from oas2gw.emit.boto3 import render_boto3
 from oas2gw.emit.shell import render_shell
@@ -352,7 +352,7 @@ def test_hostile_strings_reach_aws_exactly_through_bash_and_python_and_nothing_r
             for c in first.calls
             if c["operation"] == "CreateModel"
         }
-        assert len(created) == 2 and _schemas_sent(again.calls) == created
+        assert len(created) == 2 and schemas_sent(again.calls) == created
     for rest_api_id in (shell_api, python_api):
         assert read_back_differences(model, apigw, rest_api_id) == []
 

@@ -317,7 +317,7 @@ def test_script_completes_an_api_that_holds_part_of_the_document(
     assert run.operations().count("CreateRequestValidator") == 1  # `params`; `all` updated
 
 
-def _schemas_sent(calls: list[dict[str, Any]]) -> dict[str, str]:
+def schemas_sent(calls: list[dict[str, Any]]) -> dict[str, str]:
     """The schema each `UpdateModel` call sent, by model name (its one patch, checked)."""
     sent = {}
     for call in calls:
@@ -328,12 +328,12 @@ def _schemas_sent(calls: list[dict[str, Any]]) -> dict[str, str]:
     return sent
 
 
-def _item_list_schema(rest_api_id: str, rest: str) -> str:
+def item_list_schema(rest_api_id: str, rest: str) -> str:
     url = f"https://apigateway.amazonaws.com/restapis/{rest_api_id}/models/Item"
     return '{"type":"array",' + rest + '"items":{"$ref":"' + url + '"}}'
 
 
-def _models_api(item: dict[str, Any], items: dict[str, Any]) -> ApiModel:
+def models_api(item: dict[str, Any], items: dict[str, Any]) -> ApiModel:
     """Two models, one referring to the other, used by a method."""
     method = Method(
         http_method="POST",
@@ -359,8 +359,8 @@ def test_second_import_gives_existing_models_the_documents_schema(
     """A model of the name exists: `update-model` replaces its schema (the one that refers to
     another model with the REST API id spliced in at run time); a model left as it was would
     keep a schema the document no longer has."""
-    before = _models_api({"type": "object"}, {"type": "array"})
-    after = _models_api(
+    before = models_api({"type": "object"}, {"type": "array"})
+    after = models_api(
         {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
         {"type": "array", "maxItems": 50},
     )
@@ -377,9 +377,9 @@ def test_second_import_gives_existing_models_the_documents_schema(
         assert_ok(run)
     want = {
         "Item": '{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}',
-        "ItemList": _item_list_schema(rest_api_id, '"maxItems":50,'),
+        "ItemList": item_list_schema(rest_api_id, '"maxItems":50,'),
     }
-    assert _schemas_sent(run.calls) == want
+    assert schemas_sent(run.calls) == want
     assert "CreateModel" not in run.operations()
     held = {m: apigw.get_model(restApiId=rest_api_id, modelName=m)["schema"] for m in want}
     assert held == want

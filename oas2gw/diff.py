@@ -351,48 +351,64 @@ def _method_view(dump: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
-MethodKey = tuple[str, str]
-
-
-def _methods(model: ApiModel) -> tuple[dict[MethodKey, Method], dict[str, None]]:
-    methods: dict[MethodKey, Method] = {}
-    paths: dict[str, None] = {}
+def _methods_by_path(model: ApiModel) -> dict[str, tuple[Method, ...]]:
+    """Each path's methods, the last of two with one verb kept (as a map by (path, verb)
+    keeps it): as a rule each resource's own tuple, compared by identity at no cost."""
+    out: dict[str, tuple[Method, ...]] = {}
     for resource in model.resources:
-        paths[resource.path] = None
-        for method in resource.methods:
-            methods[(resource.path, method.http_method)] = method
-    return methods, paths
-
-
-def _diff_methods(left: ApiModel, right: ApiModel) -> list[Change]:
-    """Methods matched by (path, verb) through dicts. Each pair is dumped only while it is
-    compared: the time of one dump of the whole model, without holding two of them."""
-    old, old_paths = _methods(left)
-    new, new_paths = _methods(right)
-    out: list[Change] = []
-    for path in sorted(_union(old_paths, new_paths)):
-        if path not in new_paths:
-            out.append(Change(ChangeKind.REMOVED, Scope.RESOURCE, path))
-        elif path not in old_paths:
-            out.append(Change(ChangeKind.ADDED, Scope.RESOURCE, path))
-    keys = list(_union(old, new))
-    keys.sort(key=lambda k: (k[0], method_order(k[1])))
-    for key in keys:
-        path, verb = key
-        name = f"{verb} {path}"
-        if key not in new:
-            out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
-        elif key not in old:
-            out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
-        elif (fields := _differing_fields(old[key], new[key])) is None or fields:
-            # only the fields that may differ are dumped: the others dump equal on both
-            # sides, so the walk would find nothing in them (see `_differing_fields`)
-            a, b = _dump(old[key], fields=fields), _dump(new[key], fields=fields)
-            if a != b:
-                walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
-                walker.walk(_method_view(a), _method_view(b))
-                out.extend(walker.out)
+        methods = resource.methods
+        if resource.path in out:  # the same path twice: merged
+            methods = out[resource.path] + methods
+        if len({m.http_method for m in methods}) != len(methods):
+            methods = tuple({m.http_method: m for m in methods}.values())
+        out[resource.path] = methods
     return out
+
+
+def _same_objects(a: tuple[Method, ...], b: tuple[Method, ...]) -> bool:
+    """The same method objects in the same order (two readings of one saved JSON share them)."""
+    return len(a) == len(b) and all(map(operator.is_, a, b))
+
+
+def _diff_methods(left: ApiModel, right: ApiModel) -> tuple[list[Change], int]:
+    """Methods matched by path, then by verb, and how many (path, verb) pairs there are. A
+    path whose methods are the same objects on both sides has no changes; each other pair is
+    dumped only while it is compared: the time of one dump of the whole model, without holding
+    two of them."""
+    old, new = _methods_by_path(left), _methods_by_path(right)
+    out: list[Change] = []
+    paths = sorted(_union(old, new))
+    for path in paths:
+        if path not in new:
+            out.append(Change(ChangeKind.REMOVED, Scope.RESOURCE, path))
+        elif path not in old:
+            out.append(Change(ChangeKind.ADDED, Scope.RESOURCE, path))
+    compared = 0
+    empty: tuple[Method, ...] = ()
+    for path in paths:
+        a, b = old.get(path, empty), new.get(path, empty)
+        if _same_objects(a, b):
+            compared += len(a)
+            continue
+        olds = {m.http_method: m for m in a}
+        news = {m.http_method: m for m in b}
+        verbs = sorted(_union(olds, news), key=method_order)
+        compared += len(verbs)
+        for verb in verbs:
+            name = f"{verb} {path}"
+            if verb not in news:
+                out.append(Change(ChangeKind.REMOVED, Scope.METHOD, name))
+            elif verb not in olds:
+                out.append(Change(ChangeKind.ADDED, Scope.METHOD, name))
+            elif (fields := _differing_fields(olds[verb], news[verb])) is None or fields:
+                # only the fields that may differ are dumped: the others dump equal on both
+                # sides, so the walk would find nothing in them (see `_differing_fields`)
+                x, y = _dump(olds[verb], fields=fields), _dump(news[verb], fields=fields)
+                if x != y:
+                    walker = _Walker(Scope.METHOD, name, _METHOD_DEFAULTS)
+                    walker.walk(_method_view(x), _method_view(y))
+                    out.extend(walker.out)
+    return out, compared
 
 
 # -- API-level parts -------------------------------------------------------------------------------
@@ -536,14 +552,22 @@ def diff_models(
     resources and methods by path. `ignore` holds field paths as the output prints them
     (`integration.uri`); a pattern drops every change at or under it. `normalized` says both
     models are normalised already (the export readers return them so), which saves a copy."""
+    return compare_models(left, right, ignore=ignore, normalized=normalized)[0]
+
+
+def compare_models(
+    left: ApiModel, right: ApiModel, *, ignore: Iterable[str] = (), normalized: bool = False
+) -> tuple[list[Change], int]:
+    """`diff_models`, and how many methods it compared (`count_methods` of the two)."""
     patterns = [parse_path(p) for p in ignore]
     with gc_paused():
         if not normalized:
             left, right = normalize(left), normalize(right)
         no_resources = frozenset({"resources"})
         changes = _diff_api(_dump(left, no_resources), _dump(right, no_resources))
-        changes += _diff_methods(left, right)
-    return [c for c in changes if not ignored(c, patterns)]
+        method_changes, compared = _diff_methods(left, right)
+        changes += method_changes
+    return [c for c in changes if not ignored(c, patterns)], compared
 
 
 # -- rendering -------------------------------------------------------------------------------------
@@ -750,6 +774,7 @@ __all__ = [
     "ChangeKind",
     "Scope",
     "check_generated",
+    "compare_models",
     "count_methods",
     "diff_models",
     "format_path",

@@ -17,8 +17,7 @@ from oas2gw.diagnostics import Diagnostic, Severity
 from oas2gw.diff import (
     Change,
     Format,
-    count_methods,
-    diff_models,
+    compare_models,
     gc_paused,
     render_changes,
 )
@@ -240,8 +239,8 @@ def diff_sides(
         del memo
         if a.model is None or b.model is None:
             return DiffResult(a, b)
-        changes = diff_models(a.model, b.model, ignore=ignore, normalized=True)
-        return DiffResult(a, b, changes, count_methods(a.model, b.model))
+        changes, compared = compare_models(a.model, b.model, ignore=ignore, normalized=True)
+        return DiffResult(a, b, changes, compared)
 
 
 __all__ = [

@@ -16,6 +16,8 @@ from oas2gw.diff import (
     ChangeKind,
     Scope,
     check_generated,
+    compare_models,
+    count_methods,
     diff_models,
     format_path,
     generated_diff,
@@ -437,3 +439,58 @@ def test_no_changes_exactly_when_the_normalised_models_are_equal(a: ApiModel, b:
     assert {(c.name, c.field, json.dumps(c.old), json.dumps(c.new)) for c in changes} == back
     doc = json.loads(render_changes(changes, "json"))
     assert doc["same"] is (changes == []) and len(doc["changes"]) == len(changes)
+
+
+# -- matching methods: by path, then by verb ---------------------------------------------------
+
+#: a few methods, two of them equal but not the same object
+SOME_METHODS = [method("GET"), method("GET"), method("GET", uri="https://other.example.com")]
+SOME_METHODS += [method("POST"), method("DELETE", timeoutInMillis=50)]
+
+
+@st.composite
+def layouts(draw: st.DrawFn) -> ApiModel:
+    """Resources drawn from few paths and few method objects: paths repeated, a verb twice in
+    one resource, the same objects on both sides or equal ones."""
+    resources = draw(
+        st.lists(
+            st.builds(
+                lambda path, methods: Resource(path=path, methods=tuple(methods)),
+                st.sampled_from(["/a", "/b", "/a/{id}"]),
+                st.lists(st.sampled_from(SOME_METHODS), max_size=3),
+            ),
+            max_size=4,
+        )
+    )
+    return ApiModel(resources=tuple(resources))
+
+
+def _by_key(left: ApiModel, right: ApiModel) -> list[tuple[str, str]]:
+    """The long way: methods by (path, verb), the last of two kept; which pairs differ."""
+
+    def keyed(model: ApiModel) -> dict[tuple[str, str], Method]:
+        return {(r.path, m.http_method): m for r in model.resources for m in r.methods}
+
+    old, new = keyed(left), keyed(right)
+    return sorted(
+        key
+        for key in old.keys() | new.keys()
+        if key not in old
+        or key not in new
+        or diff_models(
+            ApiModel(resources=(Resource(path="/", methods=(old[key],)),)),
+            ApiModel(resources=(Resource(path="/", methods=(new[key],)),)),
+        )
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(layouts(), layouts())
+def test_methods_are_matched_as_pairs_of_path_and_verb_whatever_the_layout(
+    a: ApiModel, b: ApiModel
+) -> None:
+    changes, compared = compare_models(a, b, normalized=True)
+    assert compared == count_methods(a, b)
+    differ = {tuple(reversed(c.name.split(" ", 1))) for c in changes if c.scope is Scope.METHOD}
+    assert sorted(differ) == _by_key(a, b)
+    assert compare_models(a, a, normalized=True) == ([], count_methods(a))

@@ -228,6 +228,8 @@ def diff_sides(
         memo = MethodMemo() if all(saved) else None
         sides: dict[int, Side] = {}
         for index in (first, 1 - first):
+            if memo is not None and index != first:  # the last reading: no other takes it
+                memo.remember = False
             sides[index] = read_side(
                 (left, right)[index],
                 options=options,

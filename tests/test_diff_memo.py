@@ -353,3 +353,19 @@ def test_fields_left_out_of_a_method_compare_dump_alike(
         part = _dump(a, fields=fields)
         assert list(part.items()) == [(k, v) for k, v in whole_a.items() if k in aliases]
         assert (not fields) == _same_dump(a, b)
+
+
+def test_a_reading_that_remembers_nothing_keeps_no_text_and_takes_what_it_can(
+    tmp_path: Path,
+) -> None:
+    """`diff` reads its last side so: nothing reads after it."""
+    memo = MethodMemo()
+    read_dump([_write(tmp_path, "a.json", BASE)], memo=memo)
+    kept, entries = len(memo.texts), len(memo.entries)
+    assert kept > 0 and entries == len(_methods(BASE))
+    memo.remember = False
+    b, _ = read_dump([_write(tmp_path, "b.json", DRIFT)], memo=memo)
+    assert b is not None and len(memo.texts) == kept
+    assert not memo.entries  # each entry served the second reading, shared or not
+    alone, _ = read_dump([_write(tmp_path, "b.json", DRIFT)])
+    assert repr(b) == repr(alone)

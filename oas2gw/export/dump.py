@@ -10,14 +10,13 @@ saved files. Each saved file may hold one of those outputs, several pages concat
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -410,24 +409,17 @@ def _known_keys(cls: type[BaseModel]) -> tuple[frozenset[str], bool]:
     return frozenset(names), "extensions" in fields
 
 
-@dataclass(frozen=True)
-class _Read:
-    """One method as read: its saved JSON (`MethodMemo.saved`), the context it was read in,
-    and the outcome."""
+class _Read(NamedTuple):
+    """One method as read: where its saved JSON is in the memo's `texts`, the context it was
+    read in, and the outcome."""
 
-    saved: bytes
+    start: int
+    end: int
     resource_id: str | None
     keep_defaults: bool
     names: tuple[str | None, str | None]
     diagnostics: tuple[Diagnostic, ...]
     method: Method | None
-
-    def matches(self, saved: bytes | None, resource_id: str | None, keep_defaults: bool) -> bool:
-        return (
-            saved == self.saved
-            and resource_id == self.resource_id
-            and keep_defaults == self.keep_defaults
-        )
 
 
 class MethodMemo:
@@ -438,24 +430,62 @@ class MethodMemo:
     Reading a method is a function of its saved JSON, its resource's id, the names its
     authorizer and validator ids resolve to, and `keep_defaults`; the memo compares all of
     them. The JSON is compared as orjson writes it, which tells `1` from `1.0` and `true` and
-    keeps key order (Python's `==` does neither), by its BLAKE2b digest (16 bytes kept per
-    method instead of its 2 KB of JSON: 20 MiB of a diff's peak at 10,000 methods; two
-    different texts share a digest with a chance of 2^-128). Values orjson writes as `null`
+    keeps key order (Python's `==` does neither). The texts are kept end to end in one buffer
+    (about 1.2 KB per method: 12 MB at 10,000): hashing each instead cost a reading a third
+    more than writing it, and 10,000 texts kept as objects of their own scatter through the
+    heap that the parsed dump is freed into, which cost a diff's peak 50 MiB, not 12. A
+    reading with `remember` off (the last one) keeps nothing. Values orjson writes as `null`
     (NaN, infinities) are not compared: `not_comparable` turns the memo off for a source with
     them.
     """
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str], _Read] = {}
+        self.texts = bytearray()
         self.enabled = True
+        self.remember = True
 
     def saved(self, body: dict[str, Any]) -> bytes | None:
         if not self.enabled:
             return None
         try:
-            return hashlib.blake2b(orjson.dumps(body), digest_size=16).digest()
+            return orjson.dumps(body)
         except orjson.JSONEncodeError:  # an integer past 64 bits, read by the json module
             return None
+
+    def take(
+        self, key: tuple[str, str], saved: bytes | None, resource_id: str | None, keep: bool
+    ) -> _Read | None:
+        """The entry of `key`, when it was read from the text `saved` in the same context;
+        taken out either way: each entry serves one later reading."""
+        entry = self.entries.pop(key, None)
+        if (
+            entry is None
+            or saved is None
+            or entry.end - entry.start != len(saved)
+            or entry.resource_id != resource_id
+            or entry.keep_defaults != keep
+            or self.texts[entry.start : entry.end] != saved
+        ):
+            return None
+        return entry
+
+    def keep(
+        self,
+        key: tuple[str, str],
+        saved: bytes,
+        resource_id: str | None,
+        keep_defaults: bool,
+        names: tuple[str | None, str | None],
+        diagnostics: tuple[Diagnostic, ...],
+        method: Method | None,
+    ) -> None:
+        if self.remember:
+            start = len(self.texts)
+            self.texts += saved
+            self.entries[key] = _Read(
+                start, len(self.texts), resource_id, keep_defaults, names, diagnostics, method
+            )
 
 
 class _Converter:
@@ -553,16 +583,13 @@ class _Converter:
             return None
         memo, key = self.memo, (path, verb)
         saved = memo.saved(body) if memo is not None else None
-        # taken out: each entry serves one later reading, and its JSON is freed as it goes
-        entry = memo.entries.pop(key, None) if memo is not None else None
-        if entry is not None and entry.matches(saved, resource_id, self.keep_defaults):
-            # a fresh read names the authorizer and validator first (each unnamed id warned
-            # about once per source); with the same names, the build is the same
-            names = self.names(body)
-            if names == entry.names:
-                self.diags.items.extend(entry.diagnostics)
-                return entry.method
+        entry = memo.take(key, saved, resource_id, self.keep_defaults) if memo is not None else None
         names = self.names(body)
+        # a fresh read names the authorizer and validator first (each unnamed id warned about
+        # once per source); with the same names, the build is the same
+        if entry is not None and names == entry.names:
+            self.diags.items.extend(entry.diagnostics)
+            return entry.method
         start = len(self.diags.items)
         method = self.whole_method({"httpMethod": verb, **body}, names, resource_id)
         if method is None:
@@ -574,9 +601,7 @@ class _Converter:
             )
         if memo is not None and saved is not None:
             diagnostics = tuple(self.diags.items[start:])
-            memo.entries[key] = _Read(
-                saved, resource_id, self.keep_defaults, names, diagnostics, method
-            )
+            memo.keep(key, saved, resource_id, self.keep_defaults, names, diagnostics, method)
         return method
 
     def names(self, body: Mapping[str, Any]) -> tuple[str | None, str | None]:

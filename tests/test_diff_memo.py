@@ -25,6 +25,7 @@ from oas2gw.diff import (
     render_changes,
 )
 from oas2gw.diff_sources import diff_sides, read_side
+from oas2gw.export import dump as dump_module
 from oas2gw.export.dump import AwsParts, MethodMemo, _Converter, read_dump
 from oas2gw.model.normalize import normalize, normalize_method
 from tests.conftest import ROOT
@@ -54,6 +55,11 @@ FIELDS = st.sampled_from(
      "methodIntegration.integrationResponses", "methodResponses", "methodIntegration"]
 )  # fmt: skip
 
+RESPONSE_FIELDS = st.sampled_from(
+    ["responseParameters", "responseTemplates", "responseModels", "selectionPattern",
+     "contentHandling", "statusCode", "x-unknown"]
+)  # fmt: skip
+
 
 def _methods(dump: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for item in dump["items"] for m in (item.get("resourceMethods") or {}).values()]
@@ -70,7 +76,16 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     for _ in range(data.draw(st.integers(1, 4))):
         how = data.draw(
             st.sampled_from(
-                ["set", "drop", "reorder", "resource-id", "page", "default", "responses"]
+                [
+                    "set",
+                    "drop",
+                    "reorder",
+                    "resource-id",
+                    "page",
+                    "default",
+                    "responses",
+                    "response-field",
+                ]
             )
         )
         method = methods[data.draw(st.integers(0, len(methods) - 1))]
@@ -98,6 +113,16 @@ def _mutate(dump: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
                 for response in holder[key].values():
                     if isinstance(response, dict) and data.draw(st.integers(0, 5)) == 0:
                         response["statusCode"] = data.draw(st.sampled_from([200, "2XX", True]))
+            continue
+        if how == "response-field":  # one of a response's members, in one of its copies
+            holders = [
+                _dict(method.get("methodResponses")),
+                _dict(integration.get("integrationResponses")),
+            ]
+            responses = [r for holder in holders for r in holder.values() if isinstance(r, dict)]
+            if responses:
+                response = responses[data.draw(st.integers(0, len(responses) - 1))]
+                response[data.draw(RESPONSE_FIELDS)] = copy.deepcopy(data.draw(JSON_VALUES))
             continue
         if how == "reorder":
             reordered = dict(reversed(list(method.items())))
@@ -369,3 +394,36 @@ def test_a_reading_that_remembers_nothing_keeps_no_text_and_takes_what_it_can(
     assert not memo.entries  # each entry served the second reading, shared or not
     alone, _ = read_dump([_write(tmp_path, "b.json", DRIFT)])
     assert repr(b) == repr(alone)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_responses_shared_by_their_json_read_as_each_built_alone(
+    tmp_path: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A response saved as the same JSON as one read before is that object: the model and
+    the diagnostics are what building every response on its own gives."""
+    path = _write(tmp_path, "d.json", _mutate(BASE, data), AUTHORIZERS, VALIDATORS)
+    shared = _read(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(dump_module, "_SHARED_KEPT", 0)
+        assert _read(path) == shared
+
+
+def test_equal_responses_are_one_object_and_different_json_is_not(tmp_path: Path) -> None:
+    dump = copy.deepcopy(BASE)
+    chosen = [(item["path"], verb, body) for item in dump["items"]
+              for verb, body in (item.get("resourceMethods") or {}).items()
+              if isinstance(body.get("methodIntegration"), dict)][:3]  # fmt: skip
+    for (_, _, body), flag in zip(chosen, (True, True, 1), strict=True):
+        body["methodIntegration"]["integrationResponses"] = {"200": {"x-flag": flag}}
+    model, _ = read_dump([_write(tmp_path, "d.json", dump)])
+    assert model is not None
+    by_key = {(r.path, m.http_method): m for r, m in model.iter_methods()}
+    a, b, c = (by_key[(path, verb)].integration.responses[0] for path, verb, _ in chosen)  # type: ignore[union-attr]
+    assert a is b and a is not c
+    assert (repr(a.extensions), repr(c.extensions)) == ("{'x-flag': True}", "{'x-flag': 1}")

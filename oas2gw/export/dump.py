@@ -212,19 +212,8 @@ def _name_references(data: dict[str, Any], names: tuple[str | None, str | None])
         data["requestValidator"] = validator
 
 
-def _well_formed(
-    raw: Any, fields: Callable[[Any, dict[str, Any]], dict[str, Any]]
-) -> list[dict[str, Any]] | None:
-    """Each saved response (a status code to an object) as the fields of its model, or None
-    when the responses are not all of that shape (the caller then reads them one by one)."""
-    if not isinstance(raw, dict):
-        return None
-    out = []
-    for code, resp in raw.items():
-        if resp and not isinstance(resp, dict):
-            return None
-        out.append(fields(code, resp or {}))
-    return out
+#: responses kept for sharing per reading: as many as any real API has, bounded all the same
+_SHARED_KEPT = 4096
 
 
 def _method_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
@@ -496,6 +485,11 @@ class _Converter:
         self.consume = consume
         self.source = source
         self.memo = memo if memo is not None and not parts.non_finite else None
+        #: responses built from their saved JSON, by class, status code and text (orjson's,
+        #: which tells `1` from `true`; none when NaN was read, which it writes as `null`)
+        self.shared: dict[tuple[type[BaseModel], Any, bytes], BaseModel] | None = (
+            None if parts.non_finite else {}
+        )
         self.keep_defaults = False
         self.diags = DiagnosticList()
         self.warned: set[tuple[str, str]] = set()
@@ -632,14 +626,16 @@ class _Converter:
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
         _name_references(data, names)
-        responses = _well_formed(raw_responses, _method_response_fields)
+        responses = self.well_formed(raw_responses, MethodResponse, _method_response_fields)
         if responses is None:
             return None
         data["responses"] = responses
         if isinstance(integration, dict):
             idata = dict(integration)
             raw_responses = idata.pop("integrationResponses", None) or {}
-            responses = _well_formed(raw_responses, _integration_response_fields)
+            responses = self.well_formed(
+                raw_responses, IntegrationResponse, _integration_response_fields
+            )
             if responses is None:
                 return None
             idata["responses"] = responses
@@ -652,6 +648,43 @@ class _Converter:
         except ValidationError:
             return None
         return method
+
+    def well_formed(
+        self,
+        raw: Any,
+        cls: type[BaseModel],
+        fields: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    ) -> list[Any] | None:
+        """Each saved response (a status code to an object) as its model, or None when they
+        are not all well formed (the caller then reads them one by one, and says why). A
+        response saved as the same JSON as one built before is that same object: an API
+        repeats a few responses thousands of times (its 200 and its CORS headers), and a
+        model is a function of its JSON, so each is validated once, and held once."""
+        if not isinstance(raw, dict):
+            return None
+        shared = self.shared
+        out = []
+        for code, resp in raw.items():
+            if resp and not isinstance(resp, dict):
+                return None
+            key = None
+            if shared is not None:
+                try:
+                    key = (cls, code, orjson.dumps(resp))
+                except orjson.JSONEncodeError:  # an integer past 64 bits
+                    pass
+                else:
+                    if (built := shared.get(key)) is not None:
+                        out.append(built)
+                        continue
+            try:
+                built = cls.__pydantic_validator__.validate_python(fields(code, resp or {}))
+            except ValidationError:
+                return None
+            if key is not None and shared is not None and len(shared) < _SHARED_KEPT:
+                shared[key] = built
+            out.append(built)
+        return out
 
     def method(
         self,

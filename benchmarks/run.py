@@ -373,7 +373,38 @@ def _model_data(path: str) -> tuple[dict[str, Any], bool]:
     side = read_side(path)
     if side.model is None:
         raise CommandFailed(f"{path}: no model")
-    return side.model.model_dump(by_alias=True, exclude_unset=True), side.kind is SideKind.DOCUMENT
+    data = side.model.model_dump(by_alias=True, exclude_unset=True)
+    if side.kind is SideKind.DOCUMENT:
+        return data, True
+    _share_responses(data)
+    return data, False
+
+
+def _share_responses(data: dict[str, Any]) -> None:
+    """Saved JSON's responses as a reader may take them: each distinct one validated once
+    (its first place stays data), the others the object built from it, given as built. What
+    finding the repeats costs is left out: the least work stays a lower bound."""
+    import orjson
+
+    from oas2gw.model.types import IntegrationResponse, MethodResponse
+
+    built: dict[tuple[type[Any], bytes], Any] = {}
+
+    def share(holder: dict[str, Any], cls: type[Any]) -> None:
+        responses = list(holder.get("responses", ()))
+        for index, response in enumerate(responses):
+            key = (cls, orjson.dumps(response))
+            if key in built:
+                responses[index] = built[key]
+            else:
+                built[key] = cls.__pydantic_validator__.validate_python(response)
+        holder["responses"] = responses
+
+    for item in data.get("resources", ()):
+        for method in item.get("methods", ()):
+            share(method, MethodResponse)
+            if method.get("integration"):
+                share(method["integration"], IntegrationResponse)
 
 
 def _visit(node: Any) -> int:

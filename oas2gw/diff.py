@@ -359,7 +359,7 @@ def _methods_by_path(model: ApiModel) -> dict[str, tuple[Method, ...]]:
         methods = resource.methods
         if resource.path in out:  # the same path twice: merged
             methods = out[resource.path] + methods
-        if len({m.http_method for m in methods}) != len(methods):
+        if len(methods) > 1 and len({m.http_method for m in methods}) != len(methods):
             methods = tuple({m.http_method: m for m in methods}.values())
         out[resource.path] = methods
     return out

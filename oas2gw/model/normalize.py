@@ -302,17 +302,16 @@ def normalize(
         if not resource.methods:  # API Gateway makes parents as needed; a bare path says nothing
             continue
         resource_id = ids.get(resource.path)
-        methods = sorted(
-            (
-                resource.methods
-                if methods_normalized
-                else (
-                    normalize_method(m, keep_defaults=keep_defaults, resource_id=resource_id)
-                    for m in resource.methods
-                )
-            ),
-            key=lambda m: method_order(m.http_method),
+        methods: Sequence[Method] = (
+            resource.methods
+            if methods_normalized
+            else [
+                normalize_method(m, keep_defaults=keep_defaults, resource_id=resource_id)
+                for m in resource.methods
+            ]
         )
+        if len(methods) > 1:  # most resources have one method
+            methods = sorted(methods, key=lambda m: method_order(m.http_method))
         if not _same(methods, resource.methods):
             resource = _copy(resource, {"methods": tuple(methods)})
         resources.append(resource)

@@ -252,6 +252,14 @@ def test_methods_read_from_the_same_json_are_shared_and_others_are_not(tmp_path:
     changed = {(r.path, m.http_method) for (r, m), (_, n) in pairs if m != n}
     assert changed and shared
     assert not changed & set(shared)
+    # a resource whose methods are all shared is shared too; one with a changed method is not
+    resources = list(zip(a.resources, b.resources, strict=True))
+    assert any(r is s for r, s in resources)
+    for r, s in resources:
+        same_methods = len(r.methods) == len(s.methods) and all(
+            m is n for m, n in zip(r.methods, s.methods, strict=True)
+        )
+        assert r is not s or same_methods
 
 
 def test_an_authorizer_named_differently_on_the_right_is_read_again(tmp_path: Path) -> None:

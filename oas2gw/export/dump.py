@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -430,6 +431,8 @@ class MethodMemo:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str], _Read] = {}
+        #: the resources of the last reading by path, each taken when its methods are the same
+        self.resources: dict[str, Resource] = {}
         self.texts = bytearray()
         self.enabled = True
         self.remember = True
@@ -548,6 +551,7 @@ class _Converter:
             if isinstance(item.get("path"), str) and isinstance(item.get("id"), str)
         }
         by_path: dict[str, Resource] = {}
+        memo = self.memo
         for item in self.parts.resources:
             path = item.get("path")
             if not isinstance(path, str):
@@ -565,7 +569,18 @@ class _Converter:
             previous = by_path.get(path)
             if previous is not None:  # the same resource on two pages
                 methods = list(previous.methods) + methods
+            # the memo's resource when its methods are these very objects: the same resource
+            prior = memo.resources.pop(path, None) if memo is not None else None
+            if (
+                prior is not None
+                and len(prior.methods) == len(methods)
+                and all(map(operator.is_, prior.methods, methods))
+            ):
+                by_path[path] = prior
+                continue
             by_path[path] = Resource(path=path, methods=tuple(methods))
+        if memo is not None and memo.remember:
+            memo.resources.update(by_path)
         return list(by_path.values()), ids
 
     def method_at(self, path: str, verb: str, body: Any, resource_id: str | None) -> Method | None:

@@ -493,6 +493,8 @@ class _Converter:
         self.shared: dict[tuple[type[BaseModel], Any, bytes], BaseModel] | None = (
             None if parts.non_finite else {}
         )
+        #: the same for whole sets of responses (a method's or an integration's), by their text
+        self.shared_sets: dict[tuple[type[BaseModel], None, bytes], tuple[BaseModel, ...]] = {}
         self.keep_defaults = False
         self.diags = DiagnosticList()
         self.warned: set[tuple[str, str]] = set()
@@ -669,15 +671,25 @@ class _Converter:
         raw: Any,
         cls: type[BaseModel],
         fields: Callable[[Any, dict[str, Any]], dict[str, Any]],
-    ) -> list[Any] | None:
+    ) -> Sequence[Any] | None:
         """Each saved response (a status code to an object) as its model, or None when they
         are not all well formed (the caller then reads them one by one, and says why). A
         response saved as the same JSON as one built before is that same object: an API
         repeats a few responses thousands of times (its 200 and its CORS headers), and a
-        model is a function of its JSON, so each is validated once, and held once."""
+        model is a function of its JSON, so each is validated once, and held once. So are
+        whole sets of responses, looked up first: one text per method, not one per response."""
         if not isinstance(raw, dict):
             return None
         shared = self.shared
+        whole = None
+        if shared is not None and raw:
+            try:
+                whole = (cls, None, orjson.dumps(raw))
+            except orjson.JSONEncodeError:  # an integer past 64 bits
+                pass
+            else:
+                if (responses := self.shared_sets.get(whole)) is not None:
+                    return responses
         out = []
         for code, resp in raw.items():
             if resp and not isinstance(resp, dict):
@@ -699,6 +711,8 @@ class _Converter:
             if key is not None and shared is not None and len(shared) < _SHARED_KEPT:
                 shared[key] = built
             out.append(built)
+        if whole is not None and len(self.shared_sets) < _SHARED_KEPT:
+            self.shared_sets[whole] = tuple(out)
         return out
 
     def method(

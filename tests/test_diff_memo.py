@@ -203,6 +203,11 @@ def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_give
         if isinstance(item.get("path"), str) and isinstance(item.get("id"), str)
     }
     assert _read(path)[0] == repr(normalize(full, resource_ids=ids))
+    # each method read is in canonical form already: normalising hands it back as it is
+    read, _ = read_dump([path])
+    assert read is not None
+    for resource, method in read.iter_methods():
+        assert normalize_method(method, resource_id=ids.get(resource.path)) is method
 
 
 @settings(

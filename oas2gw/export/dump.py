@@ -26,7 +26,9 @@ from oas2gw.diagnostics import Diagnostic, DiagnosticList, Severity, join_pointe
 from oas2gw.export import codes as C
 from oas2gw.model.normalize import (
     INTEGRATION_DEFAULTS,
+    drop_integration_defaults,
     normalize,
+    normalize_integration_response,
     normalize_method,
     status_order,
 )
@@ -603,13 +605,19 @@ class _Converter:
             return entry.method
         start = len(self.diags.items)
         method = self.whole_method({"httpMethod": verb, **body}, names, resource_id)
-        if method is None:
+        if method is not None:  # canonical but for defaults spelled otherwise than AWS does
+            integration = method.integration
+            if integration is not None and not self.keep_defaults:
+                dropped = drop_integration_defaults(integration, resource_id)
+                if dropped is not integration:
+                    method = method.model_copy(update={"integration": dropped})  # rare
+        else:
             where = join_pointer("", path, verb)
             method = self.method({"httpMethod": verb, **body}, where, names, resource_id)
-        if method is not None:  # already canonical, as a rule: then this hands it back
-            method = normalize_method(
-                method, keep_defaults=self.keep_defaults, resource_id=resource_id
-            )
+            if method is not None:
+                method = normalize_method(
+                    method, keep_defaults=self.keep_defaults, resource_id=resource_id
+                )
         if memo is not None and saved is not None:
             diagnostics = tuple(self.diags.items[start:])
             memo.keep(key, saved, resource_id, self.keep_defaults, names, diagnostics, method)
@@ -636,10 +644,11 @@ class _Converter:
         """The method in one validation, from the same JSON `method` builds each part from,
         when every part is well formed; else None, for `method` to build it part by part and
         report each problem. A model validated from nested JSON is the one built from its
-        validated parts (the models have field validators only); `method` sorts responses
-        that are out of order and this leaves them as written, and `normalize_method` sorts
-        both the same stable way, so the two give the same normalised method. `data` is the
-        method's own copy (it is changed); the members it holds are not changed."""
+        validated parts (the models have field validators only). Its responses are in
+        canonical form (`well_formed`) and its read-back defaults left out where spelled as
+        AWS spells them, so only defaults spelled otherwise are left to drop for the method to
+        be what `normalize_method` makes of it. `data` is the method's own copy (it is
+        changed); the members it holds are not changed."""
         raw_responses = data.pop("methodResponses", None) or {}
         integration = data.pop("methodIntegration", None)
         _name_references(data, names)
@@ -711,6 +720,13 @@ class _Converter:
             if key is not None and shared is not None and len(shared) < _SHARED_KEPT:
                 shared[key] = built
             out.append(built)
+        # in canonical form, as `normalize_method` puts them
+        if cls is IntegrationResponse:
+            out = [
+                normalize_integration_response(r) if isinstance(r, IntegrationResponse) else r
+                for r in out
+            ]
+        out = _by_status(out)
         if whole is not None and len(self.shared_sets) < _SHARED_KEPT:
             self.shared_sets[whole] = tuple(out)
         return out

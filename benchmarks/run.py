@@ -442,8 +442,11 @@ def _methods_by_key(model: Any) -> dict[tuple[str, str], Any]:
 
 
 def _prepare_least(
-    check: bool, compare: bool = False
+    check: bool, compare: bool = False, serialize: bool = False
 ) -> Callable[[list[str], str], Callable[[], object]]:
+    """`serialize`: the model is written out as JSON (pydantic's own serializer, then orjson),
+    in place of the input's bytes: what an export does at least with the model it read."""
+
     def prepare(files: list[str], out: str) -> Callable[[], object]:
         import orjson
 
@@ -467,16 +470,31 @@ def _prepare_least(
             for path, (data, is_document) in zip(files, made, strict=True):
                 raw = _read(path)
                 tree = orjson.loads(raw)
-                _write_back(raw, out)
+                if not serialize:
+                    _write_back(raw, out)
                 if is_document:
                     if _fewer_keys_than_written(raw, _visit(tree)):
                         raise CommandFailed(f"{path}: duplicate keys")
                     if check:
                         fastschema.validate_tree(tree)
                 models.append(validate(data))
+                if serialize:
+                    model = models[-1]
+                    dumped = model.__pydantic_serializer__.to_python(
+                        model, mode="json", by_alias=True, exclude_none=True
+                    )
+                    _write_back(orjson.dumps(dumped), out)
             if compare:
+                # each pair compared once; those that differ written out as data, which a
+                # diff that names every changed field cannot do with less
                 left, right = (_methods_by_key(m) for m in models)
-                same = sum(1 for key, m in left.items() if right.get(key) == m)
+                differ = [(m, right[key]) for key, m in left.items() if right.get(key) != m]
+                for pair in differ:
+                    for method in pair:
+                        method.__pydantic_serializer__.to_python(
+                            method, mode="json", by_alias=True, exclude_none=True
+                        )
+                same = len(left) - len(differ)
                 return f"{len(left)} methods compared, {same} the same"
             return f"{sum(len(m.resources) for m in models)} resources"
 
@@ -557,7 +575,7 @@ TASKS: dict[str, Callable[[list[str], str], Callable[[], object]]] = {
     "export-into": _prepare_export_into,
     "diff": _prepare_diff,
     "least-import": _prepare_least(check=True),
-    "least-export-dump": _prepare_least(check=False),
+    "least-export-dump": _prepare_least(check=False, serialize=True),
     "least-diff": _prepare_least(check=False, compare=True),
     "least-diff-dumps": _prepare_least_dumps,
 }

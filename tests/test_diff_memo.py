@@ -204,10 +204,12 @@ def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_give
     }
     assert _read(path)[0] == repr(normalize(full, resource_ids=ids))
     # each method read is in canonical form already: normalising hands it back as it is
-    read, _ = read_dump([path])
-    assert read is not None
-    for resource, method in read.iter_methods():
-        assert normalize_method(method, resource_id=ids.get(resource.path)) is method
+    for keep in (False, True):
+        read, _ = read_dump([path], keep_defaults=keep)
+        assert read is not None
+        for resource, method in read.iter_methods():
+            resource_id = ids.get(resource.path)
+            assert normalize_method(method, keep_defaults=keep, resource_id=resource_id) is method
 
 
 @settings(

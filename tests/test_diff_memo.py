@@ -61,6 +61,15 @@ RESPONSE_FIELDS = st.sampled_from(
 )  # fmt: skip
 
 
+def _mutations(examples: int) -> settings:
+    """Hypothesis settings for tests that write and read mutated dumps (slow, in `tmp_path`)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 def _methods(dump: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for item in dump["items"] for m in (item.get("resourceMethods") or {}).values()]
 
@@ -168,11 +177,7 @@ def _assert_same_as_reading_alone(left: str, right: str) -> None:
     assert diff_sides(left, right).render("json") == expected
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(60)
 @given(data=st.data())
 def test_a_mutated_dump_reads_the_same_with_the_memo_as_alone(
     tmp_path: Path, data: st.DataObject
@@ -182,11 +187,7 @@ def test_a_mutated_dump_reads_the_same_with_the_memo_as_alone(
     _assert_same_as_reading_alone(left, right)
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(40)
 @given(data=st.data())
 def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_gives(
     tmp_path: Path, data: st.DataObject
@@ -212,11 +213,7 @@ def test_a_dump_read_in_canonical_form_is_what_normalising_its_full_reading_give
             assert normalize_method(method, keep_defaults=keep, resource_id=resource_id) is method
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(40)
 @given(data=st.data())
 def test_a_method_validated_whole_is_the_one_built_part_by_part(data: st.DataObject) -> None:
     """The reader's one-validation path for well-formed methods gives what building each
@@ -343,11 +340,7 @@ def _pairs(left: Any, right: Any) -> list[tuple[Any, Any]]:
     return [(a, b) for a, b in keyed if a is not None]
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(30)
 @given(data=st.data())
 def test_methods_found_alike_without_dumping_dump_alike(
     tmp_path: Path, data: st.DataObject
@@ -367,11 +360,7 @@ def test_methods_found_alike_without_dumping_dump_alike(
     assert alike
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(20)
 @given(data=st.data())
 def test_fields_left_out_of_a_method_compare_dump_alike(
     tmp_path: Path, data: st.DataObject
@@ -411,11 +400,7 @@ def test_a_reading_that_remembers_nothing_keeps_no_text_and_takes_what_it_can(
     assert repr(b) == repr(alone)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_mutations(60)
 @given(data=st.data())
 def test_responses_shared_by_their_json_read_as_each_built_alone(
     tmp_path: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch

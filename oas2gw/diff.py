@@ -38,6 +38,7 @@ from oas2gw.model.normalize import (
     INTEGRATION_DEFAULTS,
     method_order,
     normalize,
+    same_objects,
 )
 from oas2gw.model.types import ApiModel, Authorizer, Integration, Method, extension_name
 
@@ -365,11 +366,6 @@ def _methods_by_path(model: ApiModel) -> dict[str, tuple[Method, ...]]:
     return out
 
 
-def _same_objects(a: tuple[Method, ...], b: tuple[Method, ...]) -> bool:
-    """The same method objects in the same order (two readings of one saved JSON share them)."""
-    return len(a) == len(b) and all(map(operator.is_, a, b))
-
-
 def _diff_methods(left: ApiModel, right: ApiModel) -> tuple[list[Change], int]:
     """Methods matched by path, then by verb, and how many (path, verb) pairs there are. A
     path whose methods are the same objects on both sides has no changes; each other pair is
@@ -387,7 +383,7 @@ def _diff_methods(left: ApiModel, right: ApiModel) -> tuple[list[Change], int]:
     empty: tuple[Method, ...] = ()
     for path in paths:
         a, b = old.get(path, empty), new.get(path, empty)
-        if _same_objects(a, b):
+        if same_objects(a, b):
             compared += len(a)
             continue
         olds = {m.http_method: m for m in a}

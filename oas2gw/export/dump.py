@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,6 +29,7 @@ from oas2gw.model.normalize import (
     normalize,
     normalize_integration_response,
     normalize_method,
+    same_objects,
     status_order,
 )
 from oas2gw.model.types import (
@@ -575,11 +575,7 @@ class _Converter:
                 methods = list(previous.methods) + methods
             # the memo's resource when its methods are these very objects: the same resource
             prior = memo.resources.pop(path, None) if memo is not None else None
-            if (
-                prior is not None
-                and len(prior.methods) == len(methods)
-                and all(map(operator.is_, prior.methods, methods))
-            ):
+            if prior is not None and same_objects(prior.methods, methods):
                 by_path[path] = prior
                 continue
             by_path[path] = Resource(path=path, methods=tuple(methods))

@@ -160,9 +160,10 @@ def _has_null(templates: Mapping[str, Any]) -> bool:
     return bool(templates) and None in templates.values()
 
 
-def _same(new: Sequence[Any], old: Sequence[Any]) -> bool:
+def same_objects(new: Sequence[Any], old: Sequence[Any]) -> bool:
     """The same objects in the same order: a copy would change nothing (the models are
-    frozen, so the canonical form is often the object itself)."""
+    frozen, so the canonical form is often the object itself, and two readings of one saved
+    JSON share their methods)."""
     return len(new) == len(old) and all(map(operator.is_, new, old))
 
 
@@ -312,7 +313,7 @@ def normalize(
         )
         if len(methods) > 1:  # most resources have one method
             methods = sorted(methods, key=lambda m: method_order(m.http_method))
-        if not _same(methods, resource.methods):
+        if not same_objects(methods, resource.methods):
             resource = _copy(resource, {"methods": tuple(methods)})
         resources.append(resource)
     updated = model.model_copy(update={"resources": tuple(resources)})
@@ -383,5 +384,6 @@ __all__ = [
     "normalize_integration",
     "normalize_method",
     "rewrite_model_refs",
+    "same_objects",
     "status_order",
 ]

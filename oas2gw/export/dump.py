@@ -25,12 +25,12 @@ from oas2gw.diagnostics import Diagnostic, DiagnosticList, Severity, join_pointe
 from oas2gw.export import codes as C
 from oas2gw.model.normalize import (
     INTEGRATION_DEFAULTS,
+    by_status,
     drop_integration_defaults,
     normalize,
     normalize_integration_response,
     normalize_method,
     same_objects,
-    status_order,
 )
 from oas2gw.model.types import (
     ApiModel,
@@ -225,11 +225,6 @@ def _method_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
 
 def _integration_response_fields(code: Any, resp: dict[str, Any]) -> dict[str, Any]:
     return _fields(IntegrationResponse, _integration_response(code, resp))
-
-
-def _by_status(responses: list[Any]) -> list[Any]:
-    """Responses in the order `normalize` puts them in."""
-    return sorted(responses, key=lambda r: status_order(r.status_code))
 
 
 def _templates(data: dict[str, Any], key: str) -> None:
@@ -695,7 +690,7 @@ class _Converter:
             else:
                 if (responses := self.shared_sets.get(whole)) is not None:
                     return responses
-        out = []
+        out: list[Any] = []
         for code, resp in raw.items():
             if resp and not isinstance(resp, dict):
                 return None
@@ -718,14 +713,11 @@ class _Converter:
             out.append(built)
         # in canonical form, as `normalize_method` puts them
         if cls is IntegrationResponse:
-            out = [
-                normalize_integration_response(r) if isinstance(r, IntegrationResponse) else r
-                for r in out
-            ]
-        out = _by_status(out)
+            out = [normalize_integration_response(r) for r in out]
+        canonical = tuple(by_status(out))
         if whole is not None and len(self.shared_sets) < _SHARED_KEPT:
-            self.shared_sets[whole] = tuple(out)
-        return out
+            self.shared_sets[whole] = canonical
+        return canonical
 
     def method(
         self,
@@ -742,7 +734,7 @@ class _Converter:
             self.build(MethodResponse, {"statusCode": code, **resp}, where)
             for code, resp in self.responses(responses, "methodResponses", where)
         ]
-        data["responses"] = _by_status([r for r in built if r is not None])
+        data["responses"] = by_status([r for r in built if r is not None])
         if isinstance(integration, dict):
             data["integration"] = self.integration(integration, where, resource_id)
         return self.build(Method, data, where)  # type: ignore[no-any-return]
@@ -785,7 +777,7 @@ class _Converter:
             r = self.build(IntegrationResponse, _integration_response(code, resp), where)
             if r is not None:
                 built.append(r)
-        data["responses"] = _by_status(built)
+        data["responses"] = by_status(built)
         _templates(data, "requestTemplates")
         if not self.keep_defaults:
             _drop_read_back_defaults(data, resource_id)

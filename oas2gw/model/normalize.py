@@ -176,7 +176,7 @@ def normalize_integration_response(response: IntegrationResponse) -> Integration
     return _copy(response, updates)
 
 
-def _by_status(items: Sequence[R]) -> Sequence[R]:
+def by_status(items: Sequence[R]) -> Sequence[R]:
     """Responses by `status_order`, stably: `items` itself when in that order already."""
     if len(items) > 1:
         previous = status_order(items[0].status_code)
@@ -198,7 +198,7 @@ def normalize_integration(
             later = map(normalize_integration_response, given[index + 1 :])
             responses = [*given[:index], first, *later]
             break
-    responses = _by_status(responses)
+    responses = by_status(responses)
     updated = integration
     if responses is not given or _has_null(integration.request_templates):
         updated = _copy(
@@ -214,7 +214,7 @@ def normalize_integration(
 def normalize_method(
     method: Method, *, keep_defaults: bool = False, resource_id: str | None = None
 ) -> Method:
-    responses = _by_status(method.responses)
+    responses = by_status(method.responses)
     integration = method.integration
     if integration is not None:
         integration = normalize_integration(
@@ -374,6 +374,7 @@ __all__ = [
     "DEFAULT_MODELS",
     "ENDPOINT_DEFAULTS",
     "INTEGRATION_DEFAULTS",
+    "by_status",
     "comparable",
     "drop_default_models",
     "drop_endpoint_defaults",
